@@ -1,0 +1,86 @@
+import Crypto
+import Foundation
+import Keys
+
+/// A bearer token for the directory's own API. Only its SHA-256 is stored; the secret is shown once.
+public struct APIToken: Codable, Sendable, Equatable, StoredRecord {
+    public static let collection = RecordCollection.apiTokens
+
+    public enum Role: String, Codable, Sendable {
+        /// Administers the whole directory.
+        case `operator`
+        /// Manages one organisation's software, keys and SSAs, and nothing else.
+        case organisation
+    }
+
+    /// Hex SHA-256 of the secret: looking a token up never needs the secret at rest.
+    public var id: String
+    public var role: Role
+    public var organisationID: String?
+    public var label: String
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public var ownerID: String? { organisationID }
+
+    enum CodingKeys: String, CodingKey {
+        case id, role, label, createdAt, updatedAt
+        case organisationID = "organisationId"
+    }
+
+    /// A new token and its secret. The secret has 256 bits of randomness and a recognisable prefix so
+    /// that secret scanners can find leaked ones.
+    public static func issue(role: Role, organisationID: String?, label: String, at: Date) -> (token: APIToken, secret: String) {
+        let secret = "rgr_" + Base64URL.encode(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
+        let token = APIToken(id: hash(of: secret), role: role, organisationID: organisationID, label: label, createdAt: at, updatedAt: at)
+        return (token, secret)
+    }
+
+    public static func hash(of secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Who is asking. Every operation states the caller, which both authorises it and names it in the audit.
+public enum Caller: Sendable, Equatable {
+    case `operator`(label: String)
+    case organisation(id: String, label: String)
+    /// The operator at the command line, with direct access to the store.
+    case commandLine(user: String)
+    /// Registrar itself (sandbox seeding, start-up key generation).
+    case system
+
+    public init(token: APIToken) {
+        switch token.role {
+        case .operator: self = .operator(label: token.label)
+        case .organisation: self = .organisation(id: token.organisationID ?? "", label: token.label)
+        }
+    }
+
+    public var auditName: String {
+        switch self {
+        case .operator(let label): "operator:\(label)"
+        case .organisation(let id, let label): "organisation:\(id):\(label)"
+        case .commandLine(let user): "cli:\(user)"
+        case .system: "system"
+        }
+    }
+
+    public var isOperator: Bool {
+        switch self {
+        case .operator, .commandLine, .system: true
+        case .organisation: false
+        }
+    }
+
+    public func requireOperator() throws {
+        guard isOperator else { throw DirectoryError.forbidden("this operation needs an operator token") }
+    }
+
+    /// Operators act on any organisation; an organisation's token on its own only.
+    public func requireAccess(toOrganisation organisationID: String) throws {
+        if case .organisation(let id, _) = self, id != organisationID {
+            throw DirectoryError.forbidden("this token is scoped to another organisation")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// Everything one operation changes, applied atomically by `DirectoryStore.apply`: the domain decides,
+/// the store only writes. Updates carry the revision they were read at (optimistic concurrency).
+///
+/// ```swift
+/// var changes = ChangeSet(actor: caller.auditName)
+/// try changes.insert(organisation)
+/// try changes.update(software, readAt: stored.revision)
+/// changes.audit("organisation.create", organisation, before: nil, after: organisation)
+/// try await store.apply(changes)
+/// ```
+public struct ChangeSet: Sendable {
+    public enum Write: Sendable, Equatable {
+        case insert(RecordCollection, StoredRow)
+        case update(RecordCollection, StoredRow, expectedRevision: Int64)
+        case delete(RecordCollection, id: String, expectedRevision: Int64)
+    }
+
+    public let actor: String
+    public let at: Date
+    public private(set) var writes: [Write] = []
+    public private(set) var auditEvents: [AuditEvent] = []
+
+    public init(actor: String, at: Date = Date()) {
+        self.actor = actor
+        self.at = at
+    }
+
+    public var isEmpty: Bool { writes.isEmpty }
+
+    public mutating func insert<R: StoredRecord>(_ record: R) throws {
+        writes.append(.insert(R.collection, try Self.row(for: record)))
+    }
+
+    public mutating func update<R: StoredRecord>(_ record: R, readAt revision: Int64) throws {
+        writes.append(.update(R.collection, try Self.row(for: record), expectedRevision: revision))
+    }
+
+    public mutating func delete<R: StoredRecord>(_ record: Stored<R>) {
+        writes.append(.delete(R.collection, id: record.record.id, expectedRevision: record.revision))
+    }
+
+    /// Records an audit event; `before` and `after` are the whole record as JSON, with secrets already
+    /// left out by the record types themselves (tokens are stored hashed, keys sealed).
+    public mutating func audit<R: StoredRecord>(_ action: String, subject: R, before: R?, after: R?) {
+        auditEvents.append(
+            AuditEvent(
+                id: 0, at: at, actor: actor, action: action, subjectType: R.collection.rawValue, subjectID: subject.id,
+                before: before.flatMap(Self.auditJSON), after: after.flatMap(Self.auditJSON)))
+    }
+
+    private static func row<R: StoredRecord>(for record: R) throws -> StoredRow {
+        StoredRow(id: record.id, ownerID: record.ownerID, revision: 0, updatedAt: record.updatedAt, body: try RecordCoding.encoder.encode(record))
+    }
+
+    private static func auditJSON<R: StoredRecord>(_ record: R) -> String? {
+        (try? RecordCoding.encoder.encode(record)).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// Who did what to which record, when, and what it looked like before and after.
+public struct AuditEvent: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var at: Date
+    public var actor: String
+    public var action: String
+    public var subjectType: String
+    public var subjectID: String
+    public var before: String?
+    public var after: String?
+    /// The directory revision the change created (0 until stored).
+    public var revision: Int64 = 0
+
+    enum CodingKeys: String, CodingKey {
+        case id, at, actor, action, subjectType, before, after, revision
+        case subjectID = "subjectId"
+    }
+
+    public init(id: Int64, at: Date, actor: String, action: String, subjectType: String, subjectID: String, before: String?, after: String?, revision: Int64 = 0) {
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.subjectType = subjectType
+        self.subjectID = subjectID
+        self.before = before
+        self.after = after
+        self.revision = revision
+    }
+}

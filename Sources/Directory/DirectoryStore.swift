@@ -1,0 +1,129 @@
+import Foundation
+
+/// The collections the directory persists. Each is one table with the same shape in every back end:
+/// `id`, `owner_id`, `revision`, `updated_at` and the record as a JSON `body`.
+public enum RecordCollection: String, Sendable, CaseIterable, Codable {
+    case organisations
+    case softwareStatements = "software_statements"
+    case authorisationServers = "authorisation_servers"
+    case participantKeys = "participant_keys"
+    case signingKeys = "signing_keys"
+    case apiTokens = "api_tokens"
+}
+
+/// A record the store can keep: it names its collection, its id and, where it belongs to another record
+/// (software to an organisation, a key to its owner), that owner.
+public protocol StoredRecord: Codable, Sendable {
+    static var collection: RecordCollection { get }
+    var id: String { get }
+    var ownerID: String? { get }
+    var updatedAt: Date { get }
+}
+
+/// A record as read back, with the directory revision at which it was last written; updates name it so
+/// that a concurrent change is detected instead of overwritten.
+public struct Stored<Record: Sendable>: Sendable {
+    public var record: Record
+    public var revision: Int64
+
+    public init(record: Record, revision: Int64) {
+        self.record = record
+        self.revision = revision
+    }
+}
+
+/// The raw row the back ends exchange with the domain.
+public struct StoredRow: Sendable, Equatable {
+    public var id: String
+    public var ownerID: String?
+    public var revision: Int64
+    public var updatedAt: Date
+    public var body: Data
+
+    public init(id: String, ownerID: String?, revision: Int64, updatedAt: Date, body: Data) {
+        self.id = id
+        self.ownerID = ownerID
+        self.revision = revision
+        self.updatedAt = updatedAt
+        self.body = body
+    }
+}
+
+/// What the directory needs from persistence. Every write goes through `apply`, which is atomic: all of a
+/// change set's writes and its audit events land together under one new revision, or nothing does.
+///
+/// Implemented by `SQLiteDirectoryStore` and `PostgresDirectoryStore` (module Storage); one conformance
+/// suite runs against both.
+public protocol DirectoryStore: Sendable {
+    /// Applies the change set in one transaction and returns the new directory revision.
+    @discardableResult
+    func apply(_ changes: ChangeSet) async throws -> Int64
+    func row(in collection: RecordCollection, id: String) async throws -> StoredRow?
+    /// Rows ordered by id; `ownerID` filters when given.
+    func rows(in collection: RecordCollection, ownerID: String?) async throws -> [StoredRow]
+    /// The revision of the last committed change (0 for an empty store).
+    func currentRevision() async throws -> Int64
+    /// Audit events with an id greater than `afterID`, oldest first.
+    func auditEvents(afterID: Int64, limit: Int) async throws -> [AuditEvent]
+    func close() async throws
+}
+
+extension DirectoryStore {
+    public func record<R: StoredRecord>(_ type: R.Type, id: String) async throws -> Stored<R>? {
+        guard let row = try await row(in: R.collection, id: id) else { return nil }
+        return Stored(record: try RecordCoding.decode(R.self, row: row), revision: row.revision)
+    }
+
+    public func records<R: StoredRecord>(_ type: R.Type, ownerID: String? = nil) async throws -> [Stored<R>] {
+        try await rows(in: R.collection, ownerID: ownerID).map {
+            Stored(record: try RecordCoding.decode(R.self, row: $0), revision: $0.revision)
+        }
+    }
+}
+
+/// JSON coding of record bodies: ISO 8601 dates with fractional seconds, sorted keys.
+public enum RecordCoding {
+    public static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        return encoder
+    }()
+
+    public static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = Timestamp.parse(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 date-time: \(text)"))
+            }
+            return date
+        }
+        return decoder
+    }()
+
+    static func decode<R: StoredRecord>(_ type: R.Type, row: StoredRow) throws -> R {
+        do {
+            return try decoder.decode(R.self, from: row.body)
+        } catch {
+            throw StoreError.corruptRecord(collection: R.collection, id: row.id)
+        }
+    }
+}
+
+/// RFC 3339 timestamps in UTC with millisecond precision, the form every API response uses.
+public enum Timestamp {
+    public static func format(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)) {
+            return date
+        }
+        return try? Date(text, strategy: .iso8601)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Any JSON value, for claim sets whose members vary by ecosystem profile.
+public enum JSONValue: Codable, Sendable, Equatable {
+    case string(String)
+    case integer(Int64)
+    case bool(Bool)
+    case array([JSONValue])
+    case object([String: JSONValue])
+    case null
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        case .null: try container.encodeNil()
+        }
+    }
+
+    public static func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
+
+    /// A NumericDate (RFC 7519 §2): whole seconds since the epoch, never a fraction.
+    public static func numericDate(_ date: Date) -> JSONValue { .integer(Int64(date.timeIntervalSince1970.rounded(.down))) }
+}
+
+/// A claim set under construction: optional members are simply left out when the directory has no value.
+public struct ClaimSet: Sendable, Equatable {
+    public private(set) var members: [String: JSONValue] = [:]
+
+    public init() {}
+
+    public subscript(name: String) -> JSONValue? {
+        get { members[name] }
+        set { members[name] = newValue }
+    }
+
+    public mutating func set(_ name: String, _ value: String?) {
+        if let value { members[name] = .string(value) }
+    }
+
+    public func encoded() throws -> Data {
+        try RecordCoding.encoder.encode(members)
+    }
+}

@@ -1,0 +1,287 @@
+import Foundation
+import Keys
+
+/// The directory's operations on participants: the one place their rules are enforced, whoever calls
+/// (HTTP API, CLI, sandbox seeding). Every change is one atomic `ChangeSet` with its audit events.
+///
+/// ```swift
+/// let directory = ParticipantDirectory(store: store)
+/// let bank = try await directory.createOrganisation(NewOrganisation(legalName: "Bank", country: "GB"), by: .system)
+/// try await directory.setOrganisationStatus(bank.id, to: .suspended, by: caller)
+/// ```
+public struct ParticipantDirectory: Sendable {
+    public let store: any DirectoryStore
+    let clock: @Sendable () -> Date
+
+    public init(store: any DirectoryStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.clock = clock
+    }
+
+    // MARK: Organisations
+
+    public func createOrganisation(_ input: NewOrganisation, by caller: Caller) async throws -> Organisation {
+        try caller.requireOperator()
+        try input.validate()
+        let now = clock()
+        let organisation = Organisation(
+            id: RecordIdentifier.make(), legalName: input.legalName, registrationNumber: input.registrationNumber, country: input.country,
+            contacts: input.contacts ?? [], authorityClaims: input.authorityClaims ?? [], createdAt: now, updatedAt: now)
+        var changes = ChangeSet(actor: caller.auditName, at: now)
+        try changes.insert(organisation)
+        changes.audit("organisation.create", subject: organisation, before: nil, after: organisation)
+        try await apply(changes)
+        return organisation
+    }
+
+    public func organisation(_ id: String, for caller: Caller? = nil) async throws -> Organisation {
+        try await storedOrganisation(id, for: caller).record
+    }
+
+    public func organisations() async throws -> [Organisation] {
+        try await store.records(Organisation.self).map(\.record)
+    }
+
+    /// Changes an organisation's status and cascades to its software in the same transaction.
+    @discardableResult
+    public func setOrganisationStatus(_ id: String, to next: OrganisationStatus, by caller: Caller) async throws -> Organisation {
+        try caller.requireOperator()
+        let stored = try await storedOrganisation(id, for: caller)
+        try StatusLifecycle.checkTransition(of: stored.record, to: next)
+        let now = clock()
+        var changes = ChangeSet(actor: caller.auditName, at: now)
+        var updated = stored.record
+        updated.status = next
+        updated.updatedAt = now
+        try changes.update(updated, readAt: stored.revision)
+        changes.audit("organisation.status", subject: updated, before: stored.record, after: updated)
+        for software in try await store.records(SoftwareStatement.self, ownerID: id) {
+            guard let cascaded = StatusLifecycle.cascade(next, to: software.record) else { continue }
+            var changed = software.record
+            changed.status = cascaded
+            changed.inactivatedByOrganisationStatus = cascaded == .inactive
+            changed.updatedAt = now
+            try changes.update(changed, readAt: software.revision)
+            changes.audit("software.status.cascade", subject: changed, before: software.record, after: changed)
+        }
+        try await apply(changes)
+        return updated
+    }
+
+    // MARK: Software statements
+
+    public func createSoftware(in organisationID: String, _ input: NewSoftwareStatement, by caller: Caller) async throws -> SoftwareStatement {
+        let organisation = try await storedOrganisation(organisationID, for: caller).record
+        try input.validate()
+        guard organisation.status == .active else {
+            throw DirectoryError.notActive("organisation \(organisationID) is \(organisation.status.rawValue); new software needs an Active organisation")
+        }
+        let now = clock()
+        let software = SoftwareStatement(
+            id: RecordIdentifier.make(), organisationID: organisationID, clientName: input.clientName, description: input.description,
+            version: input.version, environment: input.environment, mode: input.mode ?? .live, clientURI: input.clientUri,
+            logoURI: input.logoUri, termsOfServiceURI: input.tosUri, policyURI: input.policyUri, redirectURIs: input.redirectUris ?? [],
+            revocationURI: input.revocationUri, recipientBaseURI: input.recipientBaseUri, roles: input.roles ?? [], createdAt: now,
+            updatedAt: now)
+        var changes = ChangeSet(actor: caller.auditName, at: now)
+        try changes.insert(software)
+        changes.audit("software.create", subject: software, before: nil, after: software)
+        try await apply(changes)
+        return software
+    }
+
+    public func software(_ id: String, in organisationID: String, for caller: Caller? = nil) async throws -> SoftwareStatement {
+        try await storedSoftware(id, in: organisationID, for: caller).record
+    }
+
+    public func softwareStatements(in organisationID: String, for caller: Caller? = nil) async throws -> [SoftwareStatement] {
+        _ = try await storedOrganisation(organisationID, for: caller)
+        return try await store.records(SoftwareStatement.self, ownerID: organisationID).map(\.record)
+    }
+
+    public func allSoftwareStatements() async throws -> [SoftwareStatement] {
+        try await store.records(SoftwareStatement.self).map(\.record)
+    }
+
+    @discardableResult
+    public func setSoftwareStatus(_ id: String, in organisationID: String, to next: SoftwareStatus, by caller: Caller) async throws -> SoftwareStatement {
+        let organisation = try await storedOrganisation(organisationID, for: caller).record
+        let stored = try await storedSoftware(id, in: organisationID, for: caller)
+        try StatusLifecycle.checkTransition(of: stored.record, to: next, organisationStatus: organisation.status)
+        let now = clock()
+        var updated = stored.record
+        updated.status = next
+        updated.inactivatedByOrganisationStatus = false
+        updated.updatedAt = now
+        var changes = ChangeSet(actor: caller.auditName, at: now)
+        try changes.update(updated, readAt: stored.revision)
+        changes.audit("software.status", subject: updated, before: stored.record, after: updated)
+        try await apply(changes)
+        return updated
+    }
+
+    // MARK: Authorisation servers
+
+    public func createAuthorisationServer(in organisationID: String, _ input: NewAuthorisationServer, by caller: Caller) async throws -> AuthorisationServer {
+        _ = try await storedOrganisation(organisationID, for: caller)
+        try input.validate()
+        let now = clock()
+        let server = AuthorisationServer(
+            id: RecordIdentifier.make(), organisationID: organisationID, issuer: input.issuer, openIDDiscoveryDocument: input.openIDDiscoveryDocument,
+            customerFriendlyName: input.customerFriendlyName, customerFriendlyLogoURI: input.customerFriendlyLogoUri,
+            customerFriendlyDescription: input.customerFriendlyDescription, developerPortalURI: input.developerPortalUri,
+            termsOfServiceURI: input.termsOfServiceUri, supportsDynamicClientRegistration: input.supportsDcr ?? true,
+            supportsCIBA: input.supportsCIBA ?? false,
+            apiResources: (input.apiResources ?? []).map {
+                APIResource(id: RecordIdentifier.make(), family: $0.apiFamilyType, version: $0.apiVersion,
+                            discoveryEndpoints: $0.apiDiscoveryEndpoints ?? [], certificationStatus: $0.certificationStatus ?? .selfCertified)
+            },
+            createdAt: now, updatedAt: now)
+        var changes = ChangeSet(actor: caller.auditName, at: now)
+        try changes.insert(server)
+        changes.audit("authorisation-server.create", subject: server, before: nil, after: server)
+        try await apply(changes)
+        return server
+    }
+
+    public func authorisationServers(in organisationID: String? = nil) async throws -> [AuthorisationServer] {
+        try await store.records(AuthorisationServer.self, ownerID: organisationID).map(\.record)
+    }
+
+    // MARK: Participant keys
+
+    public enum KeyOwner: Sendable, Equatable {
+        case organisation(String)
+        case software(organisationID: String, softwareID: String)
+
+        var organisationID: String {
+            switch self {
+            case .organisation(let id), .software(let id, _): id
+            }
+        }
+
+        var identifier: String {
+            switch self {
+            case .organisation(let id): id
+            case .software(_, let id): id
+            }
+        }
+    }
+
+    /// Registers a public key (JWK or PEM). Private, symmetric, weak and duplicate-kid keys are refused.
+    public func addKey(_ upload: Data, to owner: KeyOwner, use: String = "sig", by caller: Caller) async throws -> ParticipantKey {
+        try await requireOwner(owner, for: caller)
+        let jwk: JSONWebKey
+        do { jwk = try PublicKeyImport.jwk(from: upload, use: use) } catch let failure as PublicKeyImport.Failure {
+            throw DirectoryError.invalidInput(failure.description)
+        }
+        guard let kid = jwk.kid, kid.count <= 128 else { throw DirectoryError.invalidInput("kid must be at most 128 characters") }
+        let now = clock()
+        let ownerKind: ParticipantKey.Owner = if case .software = owner { .software } else { .organisation }
+        let key = ParticipantKey(owner: ownerKind, ownerIdentifier: owner.identifier, organisationID: owner.organisationID, jwk: jwk, at: now)
+        var changes = ChangeSet(actor: caller.auditName, at: now)
+        try changes.insert(key)
+        changes.audit("key.add", subject: key, before: nil, after: key)
+        do {
+            try await apply(changes)
+        } catch DirectoryError.conflict {
+            throw DirectoryError.conflict("a key with kid \(kid) is already registered for \(owner.identifier)")
+        }
+        return key
+    }
+
+    @discardableResult
+    public func revokeKey(kid: String, of owner: KeyOwner, reason: String?, by caller: Caller) async throws -> ParticipantKey {
+        try await requireOwner(owner, for: caller)
+        try InputRules.requireOptionalText(reason, field: "reason")
+        let id = ParticipantKey.identifier(ownerIdentifier: owner.identifier, kid: kid)
+        guard let stored = try await store.record(ParticipantKey.self, id: id) else {
+            throw DirectoryError.notFound("no key with kid \(kid) for \(owner.identifier)")
+        }
+        guard stored.record.status == .active else { throw DirectoryError.invalidTransition("key \(kid) is already revoked") }
+        let now = clock()
+        var revoked = stored.record
+        revoked.status = .revoked
+        revoked.revocationReason = reason
+        revoked.revokedAt = now
+        revoked.updatedAt = now
+        var changes = ChangeSet(actor: caller.auditName, at: now)
+        try changes.update(revoked, readAt: stored.revision)
+        changes.audit("key.revoke", subject: revoked, before: stored.record, after: revoked)
+        try await apply(changes)
+        return revoked
+    }
+
+    public func keys(of ownerIdentifier: String) async throws -> [ParticipantKey] {
+        try await store.records(ParticipantKey.self, ownerID: ownerIdentifier).map(\.record)
+    }
+
+    // MARK: API tokens
+
+    /// Creates a token and returns its secret, which is not stored and cannot be shown again.
+    public func createToken(role: APIToken.Role, organisationID: String?, label: String, by caller: Caller) async throws -> (token: APIToken, secret: String) {
+        try caller.requireOperator()
+        try InputRules.requireText(label, field: "label", maximum: 128)
+        switch (role, organisationID) {
+        case (.operator, nil): break
+        case (.organisation, let id?): _ = try await storedOrganisation(id, for: caller)
+        case (.operator, _?): throw DirectoryError.invalidInput("an operator token is not scoped to an organisation")
+        case (.organisation, nil): throw DirectoryError.invalidInput("an organisation token needs an organisation id")
+        }
+        let now = clock()
+        let issued = APIToken.issue(role: role, organisationID: organisationID, label: label, at: now)
+        var changes = ChangeSet(actor: caller.auditName, at: now)
+        try changes.insert(issued.token)
+        changes.audit("token.create", subject: issued.token, before: nil, after: issued.token)
+        try await apply(changes)
+        return issued
+    }
+
+    /// The caller a bearer secret stands for, or nil when it is unknown.
+    public func authenticate(bearer secret: String) async throws -> Caller? {
+        guard secret.count <= 256, let stored = try await store.record(APIToken.self, id: APIToken.hash(of: secret)) else { return nil }
+        return Caller(token: stored.record)
+    }
+
+    public func auditEvents(afterID: Int64 = 0, limit: Int = 100, for caller: Caller) async throws -> [AuditEvent] {
+        try caller.requireOperator()
+        return try await store.auditEvents(afterID: afterID, limit: min(max(limit, 1), 1000))
+    }
+
+    // MARK: Helpers
+
+    func storedOrganisation(_ id: String, for caller: Caller?) async throws -> Stored<Organisation> {
+        if let caller { try caller.requireAccess(toOrganisation: id) }
+        guard RecordIdentifier.isWellFormed(id), let stored = try await store.record(Organisation.self, id: id) else {
+            throw DirectoryError.notFound("no organisation \(id)")
+        }
+        return stored
+    }
+
+    func storedSoftware(_ id: String, in organisationID: String, for caller: Caller?) async throws -> Stored<SoftwareStatement> {
+        if let caller { try caller.requireAccess(toOrganisation: organisationID) }
+        guard RecordIdentifier.isWellFormed(id), let stored = try await store.record(SoftwareStatement.self, id: id),
+            stored.record.organisationID == organisationID
+        else { throw DirectoryError.notFound("no software statement \(id) in organisation \(organisationID)") }
+        return stored
+    }
+
+    private func requireOwner(_ owner: KeyOwner, for caller: Caller) async throws {
+        switch owner {
+        case .organisation(let id): _ = try await storedOrganisation(id, for: caller)
+        case .software(let organisationID, let softwareID): _ = try await storedSoftware(softwareID, in: organisationID, for: caller)
+        }
+    }
+
+    /// Applies a change set, turning store failures into the directory's own errors.
+    func apply(_ changes: ChangeSet) async throws {
+        do {
+            try await store.apply(changes)
+        } catch let error as StoreError {
+            switch error {
+            case .duplicate, .concurrentModification: throw DirectoryError.conflict(error.description)
+            default: throw error
+            }
+        }
+    }
+}

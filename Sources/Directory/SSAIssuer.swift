@@ -1,0 +1,75 @@
+import Foundation
+import Keys
+
+/// Issues software statement assertions: checks the gates, builds the profile's claims, signs with the
+/// directory's current key.
+///
+/// ```swift
+/// let issuer = SSAIssuer(directory: directory, keyring: keyring, settings: settings)
+/// let jwt = try await issuer.issue(softwareID: id, organisationID: org, for: caller)   // compact JWS
+/// ```
+public struct SSAIssuer: Sendable {
+    public struct Settings: Sendable {
+        public var profile: EcosystemProfile
+        public var issuer: String
+        public var keystore: KeystoreURLs
+        public var lifetime: TimeInterval
+        public var cdrScope: String
+
+        public static let defaultLifetime: TimeInterval = 600
+        public static let defaultCDRScope =
+            "openid profile bank:accounts.basic:read bank:accounts.detail:read bank:transactions:read bank:payees:read "
+            + "bank:regular_payments:read common:customer.basic:read common:customer.detail:read cdr:registration"
+
+        public init(profile: EcosystemProfile, issuer: String, keystore: KeystoreURLs, lifetime: TimeInterval = defaultLifetime,
+                    cdrScope: String = defaultCDRScope) {
+            self.profile = profile
+            self.issuer = issuer
+            self.keystore = keystore
+            self.lifetime = lifetime
+            self.cdrScope = cdrScope
+        }
+    }
+
+    let directory: ParticipantDirectory
+    let settings: Settings
+    let signer: @Sendable () async throws -> SigningKey
+    let clock: @Sendable () -> Date
+
+    /// `signer` returns the current directory key; the server passes a cached one, the CLI the keyring's.
+    public init(directory: ParticipantDirectory, settings: Settings, signer: @escaping @Sendable () async throws -> SigningKey,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.directory = directory
+        self.settings = settings
+        self.signer = signer
+        self.clock = clock
+    }
+
+    public func issue(softwareID: String, organisationID: String, for caller: Caller) async throws -> String {
+        let organisation = try await directory.organisation(organisationID, for: caller)
+        let software = try await directory.software(softwareID, in: organisationID, for: caller)
+        try Self.checkActive(organisation: organisation, software: software)
+        let profile = settings.profile.claimSet
+        let missing = profile.missingData(software: software, organisation: organisation)
+        guard missing.isEmpty else {
+            throw DirectoryError.incompleteData(
+                "the \(settings.profile.rawValue) profile needs \(missing.joined(separator: ", ")) before an SSA can be issued")
+        }
+        let issuance = SSAIssuance(
+            issuer: settings.issuer, keystore: settings.keystore, issuedAt: clock(), lifetime: settings.lifetime,
+            jwtID: RecordIdentifier.make(), scope: settings.cdrScope)
+        let claims = profile.claims(software: software, organisation: organisation, issuance: issuance)
+        let key = try await signer()
+        return try CompactJWS.sign(payload: try claims.encoded(), header: JOSEHeader(alg: key.algorithm, kid: key.kid), with: key)
+    }
+
+    /// The gate: an SSA only for Active software of an Active organisation.
+    public static func checkActive(organisation: Organisation, software: SoftwareStatement) throws {
+        guard organisation.status == .active else {
+            throw DirectoryError.notActive("organisation \(organisation.id) is \(organisation.status.rawValue); SSAs are issued only for Active organisations")
+        }
+        guard software.status == .active else {
+            throw DirectoryError.notActive("software statement \(software.id) is \(software.status.rawValue); SSAs are issued only for Active software")
+        }
+    }
+}

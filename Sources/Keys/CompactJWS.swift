@@ -1,0 +1,73 @@
+import Crypto
+import CryptoExtras
+import Foundation
+
+/// The protected header Registrar writes. Members are sorted on the wire.
+public struct JOSEHeader: Codable, Sendable, Equatable {
+    public var alg: String
+    public var kid: String?
+    public var typ: String?
+
+    public init(alg: SigningAlgorithm, kid: String?, typ: String? = "JWT") {
+        self.alg = alg.rawValue
+        self.kid = kid
+        self.typ = typ
+    }
+}
+
+/// JWS compact serialisation (RFC 7515 §7.1).
+///
+/// ```swift
+/// let token = try CompactJWS.sign(payload: claimsJSON, header: JOSEHeader(alg: .PS256, kid: key.kid), with: key)
+/// let (header, payload) = try CompactJWS.verify(token, with: key.publicJWK)
+/// ```
+public enum CompactJWS {
+    public enum Failure: Error, Equatable {
+        case malformed
+        case unsupportedAlgorithm(String)
+        case keyDoesNotMatchAlgorithm
+        case badSignature
+    }
+
+    public static func sign(payload: Data, header: JOSEHeader, with key: SigningKey) throws -> String {
+        let signingInput = Base64URL.encode(try JOSEJSON.encoder.encode(header)) + "." + Base64URL.encode(payload)
+        return signingInput + "." + Base64URL.encode(try key.sign(Data(signingInput.utf8)))
+    }
+
+    /// Splits a compact JWS without verifying it.
+    public static func decode(_ token: String) throws -> (header: JOSEHeader, payload: Data, signingInput: Data, signature: Data) {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3,
+            let headerBytes = Base64URL.decode(parts[0]),
+            let payload = Base64URL.decode(parts[1]),
+            let signature = Base64URL.decode(parts[2]),
+            let header = try? JSONDecoder().decode(JOSEHeader.self, from: headerBytes)
+        else { throw Failure.malformed }
+        return (header, payload, Data("\(parts[0]).\(parts[1])".utf8), signature)
+    }
+
+    /// Verifies with a public JWK. The algorithm comes from the header but must be one we allow and must
+    /// fit the key (and the key's own `alg`, when it names one).
+    public static func verify(_ token: String, with jwk: JSONWebKey) throws -> (header: JOSEHeader, payload: Data) {
+        let parts = try decode(token)
+        guard let algorithm = SigningAlgorithm(rawValue: parts.header.alg) else {
+            throw Failure.unsupportedAlgorithm(parts.header.alg)
+        }
+        if let keyAlgorithm = jwk.alg, keyAlgorithm != algorithm.rawValue { throw Failure.keyDoesNotMatchAlgorithm }
+        let valid: Bool
+        switch (algorithm, try PublicKeyMaterial(jwk)) {
+        case (.PS256, .rsa(let key)):
+            valid = key.isValidSignature(
+                .init(rawRepresentation: parts.signature), for: SHA256.hash(data: parts.signingInput), padding: .PSS)
+        case (.ES256, .p256(let key)):
+            guard let signature = try? P256.Signing.ECDSASignature(rawRepresentation: parts.signature) else {
+                throw Failure.badSignature
+            }
+            valid = key.isValidSignature(signature, for: parts.signingInput)
+        default:
+            throw Failure.keyDoesNotMatchAlgorithm
+        }
+        guard valid else { throw Failure.badSignature }
+        return (parts.header, parts.payload)
+    }
+}

@@ -1,0 +1,111 @@
+import Directory
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file in WAL mode (readers never wait for the writer), through GRDB.
+///
+/// ```swift
+/// let store = try SQLiteDirectoryStore(path: "registrar-data/registrar.sqlite")
+/// let directory = ParticipantDirectory(store: store)
+/// ```
+public final class SQLiteDirectoryStore: DirectoryStore {
+    private let pool: DatabasePool
+
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            // Durable commits: a registration or key change reported as done must survive a crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            var migrator = DatabaseMigrator()
+            for migration in Schema.migrations {
+                migrator.registerMigration(migration.name) { db in
+                    for statement in migration.sqlite { try db.execute(sql: statement) }
+                }
+            }
+            try migrator.migrate(pool)
+        } catch {
+            throw StoreError.unavailable("cannot open SQLite database at \(path): \(error)")
+        }
+    }
+
+    public func apply(_ changes: ChangeSet) async throws -> Int64 {
+        try await pool.write { db in
+            guard let revision = try Int64.fetchOne(db, sql: "UPDATE directory_revision SET value = value + 1 RETURNING value") else {
+                throw StoreError.unavailable("directory_revision is missing")
+            }
+            for write in changes.writes {
+                switch write {
+                case .insert(let collection, let row):
+                    try db.execute(
+                        sql: "INSERT INTO \(collection.rawValue) (id, owner_id, revision, updated_at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                        arguments: [row.id, row.ownerID, revision, Timestamp.format(row.updatedAt), String(decoding: row.body, as: UTF8.self)])
+                    guard db.changesCount == 1 else { throw StoreError.duplicate(collection: collection, id: row.id) }
+                case .update(let collection, let row, let expected):
+                    try db.execute(
+                        sql: "UPDATE \(collection.rawValue) SET owner_id = ?, revision = ?, updated_at = ?, body = ? WHERE id = ? AND revision = ?",
+                        arguments: [row.ownerID, revision, Timestamp.format(row.updatedAt), String(decoding: row.body, as: UTF8.self), row.id, expected])
+                    guard db.changesCount == 1 else { throw StoreError.concurrentModification(collection: collection, id: row.id) }
+                case .delete(let collection, let id, let expected):
+                    try db.execute(sql: "DELETE FROM \(collection.rawValue) WHERE id = ? AND revision = ?", arguments: [id, expected])
+                    guard db.changesCount == 1 else { throw StoreError.concurrentModification(collection: collection, id: id) }
+                }
+            }
+            for event in changes.auditEvents {
+                try db.execute(
+                    sql: "INSERT INTO audit_events (at, actor, action, subject_type, subject_id, before, after, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [Timestamp.format(event.at), event.actor, event.action, event.subjectType, event.subjectID, event.before, event.after, revision])
+            }
+            return revision
+        }
+    }
+
+    public func row(in collection: RecordCollection, id: String) async throws -> StoredRow? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, owner_id, revision, updated_at, body FROM \(collection.rawValue) WHERE id = ?", arguments: [id])
+                .map(Self.storedRow)
+        }
+    }
+
+    public func rows(in collection: RecordCollection, ownerID: String?) async throws -> [StoredRow] {
+        try await pool.read { db in
+            if let ownerID {
+                return try Row.fetchAll(
+                    db, sql: "SELECT id, owner_id, revision, updated_at, body FROM \(collection.rawValue) WHERE owner_id = ? ORDER BY id",
+                    arguments: [ownerID]
+                ).map(Self.storedRow)
+            }
+            return try Row.fetchAll(db, sql: "SELECT id, owner_id, revision, updated_at, body FROM \(collection.rawValue) ORDER BY id").map(Self.storedRow)
+        }
+    }
+
+    public func currentRevision() async throws -> Int64 {
+        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT value FROM directory_revision") ?? 0 }
+    }
+
+    public func auditEvents(afterID: Int64, limit: Int) async throws -> [AuditEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, at, actor, action, subject_type, subject_id, before, after, revision FROM audit_events WHERE id > ? ORDER BY id LIMIT ?",
+                arguments: [afterID, limit]
+            ).map { row in
+                AuditEvent(
+                    id: row["id"], at: Timestamp.parse(row["at"]) ?? .distantPast, actor: row["actor"], action: row["action"],
+                    subjectType: row["subject_type"], subjectID: row["subject_id"], before: row["before"], after: row["after"], revision: row["revision"])
+            }
+        }
+    }
+
+    public func close() async throws {
+        try pool.close()
+    }
+
+    private static func storedRow(_ row: Row) -> StoredRow {
+        StoredRow(
+            id: row["id"], ownerID: row["owner_id"], revision: row["revision"], updatedAt: Timestamp.parse(row["updated_at"]) ?? .distantPast,
+            body: Data((row["body"] as String).utf8))
+    }
+}

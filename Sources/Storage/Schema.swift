@@ -1,0 +1,79 @@
+import Directory
+
+/// The versioned migrations, written once per dialect side by side so both back ends stay equal in
+/// intent. Every record collection is one table of the same shape; the record itself is the JSON body.
+enum Schema {
+    struct Migration {
+        let name: String
+        let sqlite: [String]
+        let postgres: [String]
+    }
+
+    static let migrations: [Migration] = [
+        Migration(
+            name: "0001-directory",
+            sqlite: RecordCollection.allCases.flatMap { collection in
+                [
+                    """
+                    CREATE TABLE \(collection.rawValue) (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        owner_id TEXT,
+                        revision INTEGER NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        body TEXT NOT NULL CHECK (json_valid(body))
+                    ) STRICT
+                    """,
+                    "CREATE INDEX \(collection.rawValue)_owner ON \(collection.rawValue) (owner_id, id)",
+                ]
+            } + [
+                """
+                CREATE TABLE audit_events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subject_type TEXT NOT NULL,
+                    subject_id TEXT NOT NULL,
+                    before TEXT,
+                    after TEXT,
+                    revision INTEGER NOT NULL
+                )
+                """,
+                "CREATE INDEX audit_events_subject ON audit_events (subject_type, subject_id)",
+                "CREATE TABLE directory_revision (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), value INTEGER NOT NULL)",
+                "INSERT INTO directory_revision (singleton, value) VALUES (1, 0)",
+            ],
+            postgres: RecordCollection.allCases.flatMap { collection in
+                [
+                    """
+                    CREATE TABLE \(collection.rawValue) (
+                        id TEXT PRIMARY KEY,
+                        owner_id TEXT,
+                        revision BIGINT NOT NULL,
+                        updated_at TIMESTAMPTZ NOT NULL,
+                        body JSONB NOT NULL
+                    )
+                    """,
+                    "CREATE INDEX \(collection.rawValue)_owner ON \(collection.rawValue) (owner_id, id)",
+                ]
+            } + [
+                """
+                CREATE TABLE audit_events (
+                    id BIGSERIAL PRIMARY KEY,
+                    at TIMESTAMPTZ NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subject_type TEXT NOT NULL,
+                    subject_id TEXT NOT NULL,
+                    before JSONB,
+                    after JSONB,
+                    revision BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX audit_events_subject ON audit_events (subject_type, subject_id)",
+                "CREATE TABLE directory_revision (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), value BIGINT NOT NULL)",
+                "INSERT INTO directory_revision (singleton, value) VALUES (1, 0)",
+            ]
+        )
+    ]
+}

@@ -1,0 +1,132 @@
+import Directory
+import Foundation
+import Storage
+import Testing
+
+/// One suite, every back end: a bug fixed in one store is a test for both.
+@Suite struct StoreConformanceTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test(arguments: StoreBackend.available)
+    func emptyStoreIsAtRevisionZero(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        #expect(try await store.currentRevision() == 0)
+        #expect(try await store.rows(in: .organisations, ownerID: nil).isEmpty)
+        try await store.close()
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func insertedRecordReadsBackAtTheNewRevision(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        var changes = ChangeSet(actor: "test", at: now)
+        let record = TestRecord(id: "a", ownerID: nil, name: "Ünïcode & \"quotes\"", updatedAt: now)
+        try changes.insert(record)
+        let revision = try await store.apply(changes)
+        #expect(revision == 1)
+        let stored = try #require(try await store.record(TestRecord.self, id: "a"))
+        #expect(stored.record == record)
+        #expect(stored.revision == 1)
+        #expect(try await store.currentRevision() == 1)
+        try await store.close()
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func duplicateInsertFailsAndWritesNothingOfItsChangeSet(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        var first = ChangeSet(actor: "test", at: now)
+        try first.insert(TestRecord(id: "a", name: "first", updatedAt: now))
+        try await store.apply(first)
+
+        var second = ChangeSet(actor: "test", at: now)
+        try second.insert(TestRecord(id: "b", name: "would be lost", updatedAt: now))
+        try second.insert(TestRecord(id: "a", name: "duplicate", updatedAt: now))
+        second.audit("test.insert", subject: TestRecord(id: "b", name: "x", updatedAt: now), before: nil, after: nil)
+        await #expect(throws: StoreError.duplicate(collection: .organisations, id: "a")) { try await store.apply(second) }
+
+        #expect(try await store.record(TestRecord.self, id: "b") == nil)
+        #expect(try await store.record(TestRecord.self, id: "a")?.record.name == "first")
+        #expect(try await store.currentRevision() == 1)
+        #expect(try await store.auditEvents(afterID: 0, limit: 10).isEmpty)
+        try await store.close()
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func staleUpdateIsRefusedAsConcurrentModification(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        var create = ChangeSet(actor: "test", at: now)
+        try create.insert(TestRecord(id: "a", name: "v1", updatedAt: now))
+        try await store.apply(create)
+        let read = try #require(try await store.record(TestRecord.self, id: "a"))
+
+        var winner = ChangeSet(actor: "test", at: now)
+        try winner.update(TestRecord(id: "a", name: "v2", updatedAt: now), readAt: read.revision)
+        try await store.apply(winner)
+
+        var loser = ChangeSet(actor: "test", at: now)
+        try loser.update(TestRecord(id: "a", name: "v2-lost", updatedAt: now), readAt: read.revision)
+        await #expect(throws: StoreError.concurrentModification(collection: .organisations, id: "a")) { try await store.apply(loser) }
+        #expect(try await store.record(TestRecord.self, id: "a")?.record.name == "v2")
+        try await store.close()
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func deleteNeedsTheCurrentRevision(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        var create = ChangeSet(actor: "test", at: now)
+        try create.insert(TestRecord(id: "a", name: "v1", updatedAt: now))
+        try await store.apply(create)
+        let read = try #require(try await store.record(TestRecord.self, id: "a"))
+        var delete = ChangeSet(actor: "test", at: now)
+        delete.delete(read)
+        try await store.apply(delete)
+        #expect(try await store.record(TestRecord.self, id: "a") == nil)
+        var again = ChangeSet(actor: "test", at: now)
+        again.delete(read)
+        await #expect(throws: StoreError.self) { try await store.apply(again) }
+        try await store.close()
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func rowsFilterByOwnerAndSortById(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        var changes = ChangeSet(actor: "test", at: now)
+        for (id, owner) in [("c", "o1"), ("a", "o1"), ("b", "o2"), ("B", "o1")] {
+            try changes.insert(TestRecord(id: id, ownerID: owner, name: id, updatedAt: now))
+        }
+        try await store.apply(changes)
+        #expect(try await store.rows(in: .organisations, ownerID: "o1").map(\.id) == ["B", "a", "c"])
+        #expect(try await store.rows(in: .organisations, ownerID: nil).map(\.id) == ["B", "a", "b", "c"])
+        #expect(try await store.rows(in: .organisations, ownerID: "nobody").isEmpty)
+        try await store.close()
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func auditEventsCarryTheirRevisionAndPageById(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        for index in 1...3 {
+            var changes = ChangeSet(actor: "operator:alice", at: now)
+            let record = TestRecord(id: "r\(index)", name: "n\(index)", updatedAt: now)
+            try changes.insert(record)
+            changes.audit("test.create", subject: record, before: nil, after: record)
+            try await store.apply(changes)
+        }
+        let all = try await store.auditEvents(afterID: 0, limit: 10)
+        #expect(all.map(\.revision) == [1, 2, 3])
+        #expect(all.map(\.subjectID) == ["r1", "r2", "r3"])
+        #expect(all.allSatisfy { $0.actor == "operator:alice" && $0.before == nil && $0.at == now })
+        let after = try #require(all[0].after)
+        let decoded = try JSONDecoder().decode([String: String].self, from: Data(after.utf8))
+        #expect(decoded["name"] == "n1")
+        let page = try await store.auditEvents(afterID: all[0].id, limit: 1)
+        #expect(page.map(\.subjectID) == ["r2"])
+        try await store.close()
+    }
+}
+
+@Suite struct PostgresAvailabilityTests {
+    @Test func postgresIsConfiguredWhenRequired() {
+        if ProcessInfo.processInfo.environment["REGISTRAR_REQUIRE_POSTGRES"] == "1" {
+            #expect(StoreBackend.postgresURL != nil, "REGISTRAR_REQUIRE_POSTGRES=1 but REGISTRAR_TEST_POSTGRES_URL is not set: run scripts/test")
+        }
+    }
+}
