@@ -1,0 +1,70 @@
+import Directory
+import Foundation
+import Keys
+import Logging
+import Synchronization
+
+/// One node's live state: the store and the domain services over it, the revision this node has seen,
+/// its cache of published documents, and its opened signing key.
+///
+/// Another node (or the CLI) writing to the same store is noticed by `pollRevisions` within
+/// `revisionPollInterval`; this node's own writes are noticed at once (`RevisionRefreshMiddleware`).
+public final class DirectoryRuntime: Sendable {
+    public let configuration: ServerConfiguration
+    public let store: any DirectoryStore
+    public let directory: ParticipantDirectory
+    public let keyring: DirectoryKeyring
+    public let views: PublishedViews
+    let documents = DocumentCache()
+    private let revision = Atomic<Int64>(0)
+    private let signer = Mutex<(revision: Int64, key: SigningKey)?>(nil)
+    private let logger: Logger
+
+    /// Opens the runtime; creates the directory's signing keys on first start.
+    public init(configuration: ServerConfiguration, store: any DirectoryStore, encryptionKey: KeyEncryptionKey,
+                logger: Logger = Logger(label: "registrar")) async throws {
+        self.configuration = configuration
+        self.store = store
+        self.directory = ParticipantDirectory(store: store)
+        self.keyring = DirectoryKeyring(store: store, encryptionKey: encryptionKey)
+        self.views = PublishedViews(store: store)
+        self.logger = logger
+        try await keyring.ensureSigningKeys(algorithm: configuration.signingAlgorithm, by: .system)
+        try await refreshRevision()
+    }
+
+    public var issuer: SSAIssuer {
+        SSAIssuer(directory: directory, settings: configuration.issuerSettings, signer: { [self] in try await self.currentSigner() })
+    }
+
+    public var currentRevision: Int64 { revision.load(ordering: .acquiring) }
+
+    public func refreshRevision() async throws {
+        let latest = try await store.currentRevision()
+        // Only ever forward: a slow read must not move the revision back.
+        _ = revision.max(latest, ordering: .acquiringAndReleasing)
+    }
+
+    /// The current signing key, opened once per revision rather than once per SSA.
+    func currentSigner() async throws -> SigningKey {
+        let seen = currentRevision
+        if let cached = signer.withLock({ $0 }), cached.revision == seen { return cached.key }
+        let key = try await keyring.currentSigner()
+        signer.withLock { $0 = (seen, key) }
+        return key
+    }
+
+    /// Runs until cancelled, following the store's revision.
+    public func pollRevisions() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: configuration.revisionPollInterval)
+                try await refreshRevision()
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("cannot read the store's revision", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

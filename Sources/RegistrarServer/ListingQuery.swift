@@ -1,0 +1,65 @@
+import Directory
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `page`, `page-size` and `updated-since` on long lists. Without `page`/`page-size` the whole list is
+/// returned (what the Brasil participants document does); with them, one page plus RFC 8288 `Link`
+/// headers and `X-Total-Count`.
+struct ListingQuery: Sendable {
+    static let maximumPageSize = 1000
+    static let defaultPageSize = 100
+
+    var page: Int?
+    var pageSize: Int?
+    var updatedSince: Date?
+
+    init(_ parameters: Parameters) throws {
+        if let text = parameters.get("page") {
+            guard let value = Int(text), value >= 1, value <= 1_000_000 else { throw DirectoryError.invalidInput("page must be a whole number from 1") }
+            page = value
+        }
+        if let text = parameters.get("page-size") {
+            guard let value = Int(text), (1...Self.maximumPageSize).contains(value) else {
+                throw DirectoryError.invalidInput("page-size must be a whole number from 1 to \(Self.maximumPageSize)")
+            }
+            pageSize = value
+        }
+        if let text = parameters.get("updated-since") {
+            guard let date = Timestamp.parse(text) else { throw DirectoryError.invalidInput("updated-since must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z") }
+            updatedSince = date
+        }
+    }
+
+    var isPaged: Bool { page != nil || pageSize != nil }
+    var effectivePage: Int { page ?? 1 }
+    var effectivePageSize: Int { pageSize ?? Self.defaultPageSize }
+
+    var cacheKey: String {
+        "\(page.map(String.init) ?? "-"):\(pageSize.map(String.init) ?? "-"):\(updatedSince.map(Timestamp.format) ?? "-")"
+    }
+
+    func page<T>(of all: [T]) -> [T] {
+        guard isPaged else { return all }
+        let start = (effectivePage - 1) * effectivePageSize
+        guard start < all.count else { return [] }
+        return Array(all[start..<min(start + effectivePageSize, all.count)])
+    }
+
+    func headers(total: Int, url: String) -> HTTPFields {
+        var headers = HTTPFields()
+        guard isPaged else { return headers }
+        headers[HTTPField.Name("X-Total-Count")!] = String(total)
+        let lastPage = max(1, (total + effectivePageSize - 1) / effectivePageSize)
+        func link(_ page: Int, _ relation: String) -> String {
+            var query = "page=\(page)&page-size=\(effectivePageSize)"
+            if let updatedSince { query += "&updated-since=\(Timestamp.format(updatedSince).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            return "<\(url)?\(query)>; rel=\"\(relation)\""
+        }
+        var links = [link(1, "first"), link(lastPage, "last")]
+        if effectivePage > 1 { links.append(link(min(effectivePage - 1, lastPage), "prev")) }
+        if effectivePage < lastPage { links.append(link(effectivePage + 1, "next")) }
+        headers[HTTPField.Name("Link")!] = links.joined(separator: ", ")
+        return headers
+    }
+}

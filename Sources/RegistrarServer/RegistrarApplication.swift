@@ -1,0 +1,56 @@
+import Directory
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Builds the HTTP application for a runtime.
+///
+/// ```swift
+/// let runtime = try await DirectoryRuntime(configuration: configuration, store: store, encryptionKey: kek)
+/// let (application, _) = RegistrarApplication.build(runtime: runtime)
+/// try await application.runService()
+/// ```
+public enum RegistrarApplication {
+    public static func build(
+        runtime: DirectoryRuntime, logger: Logger = Logger(label: "registrar.http"),
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> (application: some ApplicationProtocol, routes: RouteCatalogue) {
+        let (router, catalogue) = makeRouter(runtime: runtime)
+        let configuration = runtime.configuration
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Registrar"),
+            services: [RevisionPoller(runtime: runtime)],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+        return (application, catalogue)
+    }
+
+    public static func makeRouter(runtime: DirectoryRuntime) -> (Router<RegistrarRequestContext>, RouteCatalogue) {
+        let router = Router(context: RegistrarRequestContext.self)
+        var routes = RouteRegistrar(router: router)
+        let catalogue = LateCatalogue()
+        router.middlewares.add(ProblemMiddleware(catalogue: catalogue))
+        router.middlewares.add(AuthenticationMiddleware(runtime: runtime))
+        router.middlewares.add(RevisionRefreshMiddleware(runtime: runtime))
+        DiscoveryRoutes.register(on: &routes, runtime: runtime)
+        PublicDirectoryRoutes.register(on: &routes, runtime: runtime)
+        OrganisationRoutes.register(on: &routes, runtime: runtime)
+        SoftwareStatementRoutes.register(on: &routes, runtime: runtime)
+        AdministrationRoutes.register(on: &routes, runtime: runtime)
+        let finished = RouteCatalogue(routes: routes.routes)
+        catalogue.set(finished)
+        return (router, finished)
+    }
+}
+
+/// Follows the store's revision in the background for as long as the server runs.
+struct RevisionPoller: Service {
+    let runtime: DirectoryRuntime
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await runtime.pollRevisions()
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import Directory
+import Hummingbird
+
+/// The per-request context: carries who is calling, so handlers never parse credentials themselves.
+public struct RegistrarRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `AuthenticationMiddleware` when the request carried a valid bearer token.
+    public var caller: Caller?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        caller = nil
+    }
+
+    /// The authenticated caller, or 401.
+    public func requireCaller() throws -> Caller {
+        guard let caller else { throw DirectoryError.unauthenticated("this endpoint needs a bearer token (Authorization: Bearer …)") }
+        return caller
+    }
+}

@@ -1,0 +1,64 @@
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+/// Every route the server registers, as (method, path template). It answers "which methods exist for
+/// this path" (for 405 responses) and lets a test compare the router with `Schemas/openapi.yaml`.
+public final class RouteCatalogue: Sendable {
+    public struct Route: Sendable, Hashable {
+        public let method: HTTPRequest.Method
+        /// OpenAPI style: `/organisations/{organisationId}`.
+        public let path: String
+    }
+
+    private let storage: [Route]
+
+    init(routes: [Route]) { storage = routes }
+
+    public var routes: [Route] { storage }
+
+    func methods(matching path: String) -> Set<HTTPRequest.Method> {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        var methods: Set<HTTPRequest.Method> = []
+        for route in storage {
+            let template = route.path.split(separator: "/", omittingEmptySubsequences: false)
+            guard template.count == segments.count else { continue }
+            if zip(template, segments).allSatisfy({ $0.first == "{" || $0 == $1 }) {
+                methods.insert(route.method)
+                if route.method == .get { methods.insert(.head) }
+            }
+        }
+        return methods
+    }
+}
+
+/// Registers a route on the Hummingbird router and records it in the catalogue, so the two cannot drift.
+struct RouteRegistrar {
+    let router: Router<RegistrarRequestContext>
+    private(set) var routes: [RouteCatalogue.Route] = []
+
+    init(router: Router<RegistrarRequestContext>) { self.router = router }
+
+    mutating func add(
+        _ method: HTTPRequest.Method, _ path: String,
+        _ handler: @escaping @Sendable (Request, RegistrarRequestContext) async throws -> Response
+    ) {
+        routes.append(.init(method: method, path: path))
+        // Hummingbird captures parameters as ":name"; the catalogue keeps OpenAPI's "{name}".
+        let hummingbirdPath = path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            segment.first == "{" ? ":" + segment.dropFirst().dropLast() : String(segment)
+        }.joined(separator: "/")
+        router.on(RouterPath(hummingbirdPath), method: method, use: handler)
+    }
+}
+
+/// The middleware is installed before the routes exist; it reads the finished catalogue through this.
+final class LateCatalogue: Sendable {
+    private let value = Mutex<RouteCatalogue?>(nil)
+
+    func set(_ catalogue: RouteCatalogue) { value.withLock { $0 = catalogue } }
+
+    func methods(matching path: String) -> Set<HTTPRequest.Method> {
+        value.withLock { $0 }?.methods(matching: path) ?? []
+    }
+}

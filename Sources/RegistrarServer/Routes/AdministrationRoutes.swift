@@ -1,0 +1,93 @@
+import Directory
+import Foundation
+import Hummingbird
+import Keys
+
+/// Operator-only administration: API tokens, the audit trail, the directory's signing keys.
+enum AdministrationRoutes {
+    struct TokenRequest: Codable {
+        var role: APIToken.Role
+        var organisationId: String?
+        var label: String
+    }
+
+    struct IssuedToken: Codable {
+        var token: String
+        var role: APIToken.Role
+        var organisationId: String?
+        var label: String
+        var createdAt: Date
+    }
+
+    struct RotationRequest: Codable {
+        var algorithm: SigningAlgorithm?
+    }
+
+    /// A signing key as operators see it: never the sealed private key.
+    struct SigningKeySummary: Codable {
+        var kid: String
+        var algorithm: SigningAlgorithm
+        var state: DirectorySigningKey.State
+        var createdAt: Date
+        var activatedAt: Date?
+        var retiredAt: Date?
+
+        init(_ key: DirectorySigningKey) {
+            kid = key.id
+            algorithm = key.algorithm
+            state = key.state
+            createdAt = key.createdAt
+            activatedAt = key.activatedAt
+            retiredAt = key.retiredAt
+        }
+    }
+
+    static func register(on routes: inout RouteRegistrar, runtime: DirectoryRuntime) {
+        let directory = runtime.directory
+        let limit = runtime.configuration.maxRequestBodyBytes
+
+        routes.add(.post, "/tokens") { request, context in
+            let caller = try context.requireCaller()
+            try caller.requireOperator()
+            let input = try await HTTPExchange.decodeJSON(TokenRequest.self, from: request, context: context, limit: limit)
+            let issued = try await directory.createToken(role: input.role, organisationID: input.organisationId, label: input.label, by: caller)
+            return try HTTPExchange.json(
+                IssuedToken(token: issued.secret, role: issued.token.role, organisationId: issued.token.organisationID, label: issued.token.label,
+                            createdAt: issued.token.createdAt), status: .created)
+        }
+
+        routes.add(.get, "/audit-events") { request, context in
+            let caller = try context.requireCaller()
+            let parameters = request.uri.queryParameters
+            let after: Int64 = try parameters.get("after").map { text -> Int64 in
+                guard let value = Int64(text), value >= 0 else { throw DirectoryError.invalidInput("after must be a whole number") }
+                return value
+            } ?? 0
+            let limit: Int = try parameters.get("limit").map { text -> Int in
+                guard let value = Int(text), (1...1000).contains(value) else { throw DirectoryError.invalidInput("limit must be from 1 to 1000") }
+                return value
+            } ?? 100
+            return try HTTPExchange.json(try await directory.auditEvents(afterID: after, limit: limit, for: caller))
+        }
+
+        routes.add(.get, "/signing-keys") { _, context in
+            try context.requireCaller().requireOperator()
+            return try HTTPExchange.json(try await runtime.keyring.keys().map { SigningKeySummary($0.record) })
+        }
+
+        routes.add(.post, "/signing-keys/rotate") { request, context in
+            let caller = try context.requireCaller()
+            try caller.requireOperator()
+            let input: RotationRequest = request.headers[.contentType] == nil
+                ? RotationRequest() : try await HTTPExchange.decodeJSON(RotationRequest.self, from: request, context: context, limit: limit)
+            let rotated = try await runtime.keyring.rotate(algorithm: input.algorithm ?? runtime.configuration.signingAlgorithm, by: caller)
+            return try HTTPExchange.json([SigningKeySummary(rotated.current), SigningKeySummary(rotated.next)])
+        }
+
+        routes.add(.post, "/signing-keys/{kid}/retire") { _, context in
+            let caller = try context.requireCaller()
+            let retired = try await runtime.keyring.retire(kid: try HTTPExchange.parameter("kid", in: context), by: caller)
+            return try HTTPExchange.json(SigningKeySummary(retired))
+        }
+    }
+}

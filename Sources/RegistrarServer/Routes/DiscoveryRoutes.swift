@@ -1,0 +1,67 @@
+import Directory
+import Foundation
+import Hummingbird
+import Keys
+
+/// Public discovery: OpenID configuration, the directory JWKS, the OpenAPI contract, health.
+enum DiscoveryRoutes {
+    static func register(on routes: inout RouteRegistrar, runtime: DirectoryRuntime) {
+        let configuration = runtime.configuration
+        let maxAge = configuration.cacheMaxAge
+
+        routes.add(.get, "/.well-known/openid-configuration") { request, _ in
+            let document = try await runtime.documents.document("discovery", revision: runtime.currentRevision, contentType: "application/json") {
+                try JOSEJSON.encoder.encode(DirectoryDiscovery(configuration: configuration))
+            }
+            return ConditionalResponse.make(document, for: request, maxAge: maxAge)
+        }
+
+        routes.add(.get, "/jwks") { request, _ in
+            let document = try await runtime.documents.document("jwks", revision: runtime.currentRevision, contentType: "application/jwk-set+json") {
+                try await runtime.keyring.publishedJWKS().encoded()
+            }
+            return ConditionalResponse.make(document, for: request, maxAge: maxAge)
+        }
+
+        routes.add(.get, "/openapi.yaml") { request, _ in
+            let document = try await runtime.documents.document("openapi", revision: runtime.currentRevision, contentType: "application/yaml") {
+                guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "Resources"),
+                      let bytes = try? Data(contentsOf: url)
+                else { throw DirectoryError.notFound("the OpenAPI document is not bundled with this build") }
+                return bytes
+            }
+            return ConditionalResponse.make(document, for: request, maxAge: maxAge)
+        }
+
+        routes.add(.get, "/health") { _, _ in
+            _ = try await runtime.store.currentRevision()
+            return try HTTPExchange.json(["status": "ok"])
+        }
+    }
+}
+
+/// The directory's OpenID-style discovery document.
+struct DirectoryDiscovery: Codable {
+    var issuer: String
+    var jwks_uri: String
+    var software_statement_issuer: String
+    var software_statement_profile: String
+    var software_statement_signing_alg_values_supported: [String]
+    var participants_endpoint: String
+    var organisation_status_endpoint: String
+    var software_statement_status_endpoint: String
+    var service_documentation: String
+
+    init(configuration: ServerConfiguration) {
+        let base = configuration.keystore.baseURL
+        issuer = base
+        jwks_uri = configuration.keystore.directoryJWKS
+        software_statement_issuer = configuration.resolvedSSAIssuer
+        software_statement_profile = configuration.profile.rawValue
+        software_statement_signing_alg_values_supported = SigningAlgorithm.allCases.map(\.rawValue)
+        participants_endpoint = "\(base)/participants"
+        organisation_status_endpoint = "\(base)/status/organisations"
+        software_statement_status_endpoint = "\(base)/status/software-statements"
+        service_documentation = "\(base)/openapi.yaml"
+    }
+}

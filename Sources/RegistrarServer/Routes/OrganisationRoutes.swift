@@ -1,0 +1,117 @@
+import Directory
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Managing organisations, their authorisation servers and their keys. Operators only, except that an
+/// organisation's token may read its own organisation.
+enum OrganisationRoutes {
+    static func register(on routes: inout RouteRegistrar, runtime: DirectoryRuntime) {
+        let directory = runtime.directory
+        let limit = runtime.configuration.maxRequestBodyBytes
+
+        routes.add(.post, "/organisations") { request, context in
+            let caller = try context.requireCaller()
+            try caller.requireOperator()
+            let input = try await HTTPExchange.decodeJSON(NewOrganisation.self, from: request, context: context, limit: limit)
+            let organisation = try await directory.createOrganisation(input, by: caller)
+            return try HTTPExchange.json(organisation, status: .created, headers: location("/organisations/\(organisation.id)", runtime))
+        }
+
+        routes.add(.get, "/organisations") { _, context in
+            let caller = try context.requireCaller()
+            if case .organisation(let id, _) = caller { return try HTTPExchange.json([try await directory.organisation(id, for: caller)]) }
+            return try HTTPExchange.json(try await directory.organisations())
+        }
+
+        routes.add(.get, "/organisations/{organisationId}") { _, context in
+            let caller = try context.requireCaller()
+            return try HTTPExchange.json(try await directory.organisation(try HTTPExchange.parameter("organisationId", in: context), for: caller))
+        }
+
+        routes.add(.put, "/organisations/{organisationId}/status") { request, context in
+            let caller = try context.requireCaller()
+            try caller.requireOperator()
+            let change = try await HTTPExchange.decodeJSON(StatusChange.self, from: request, context: context, limit: limit)
+            guard let status = OrganisationStatus(rawValue: change.status) else {
+                throw DirectoryError.invalidInput("status must be one of \(OrganisationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let id = try HTTPExchange.parameter("organisationId", in: context)
+            return try HTTPExchange.json(try await directory.setOrganisationStatus(id, to: status, by: caller))
+        }
+
+        routes.add(.post, "/organisations/{organisationId}/authorisation-servers") { request, context in
+            let caller = try context.requireCaller()
+            try caller.requireOperator()
+            let input = try await HTTPExchange.decodeJSON(NewAuthorisationServer.self, from: request, context: context, limit: limit)
+            let id = try HTTPExchange.parameter("organisationId", in: context)
+            let server = try await directory.createAuthorisationServer(in: id, input, by: caller)
+            return try HTTPExchange.json(server, status: .created)
+        }
+
+        routes.add(.get, "/organisations/{organisationId}/authorisation-servers") { _, context in
+            let caller = try context.requireCaller()
+            let id = try HTTPExchange.parameter("organisationId", in: context)
+            _ = try await directory.organisation(id, for: caller)
+            return try HTTPExchange.json(try await directory.authorisationServers(in: id))
+        }
+
+        KeyRoutes.register(on: &routes, base: "/organisations/{organisationId}", runtime: runtime, operatorOnly: true) { context in
+            .organisation(try HTTPExchange.parameter("organisationId", in: context))
+        }
+    }
+
+    static func location(_ path: String, _ runtime: DirectoryRuntime) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.location] = runtime.configuration.keystore.baseURL + path
+        return headers
+    }
+}
+
+/// Uploading, listing and revoking a keystore owner's public keys.
+enum KeyRoutes {
+    static let acceptedKeyTypes: Set<String> = ["application/json", "application/jwk+json", "application/x-pem-file", "application/pem-certificate-chain", "text/plain"]
+
+    static func register(
+        on routes: inout RouteRegistrar, base: String, runtime: DirectoryRuntime, operatorOnly: Bool,
+        owner: @escaping @Sendable (RegistrarRequestContext) throws -> ParticipantDirectory.KeyOwner
+    ) {
+        let directory = runtime.directory
+        let limit = runtime.configuration.maxRequestBodyBytes
+
+        routes.add(.post, "\(base)/keys") { request, context in
+            let caller = try context.requireCaller()
+            if operatorOnly { try caller.requireOperator() }
+            try HTTPExchange.requireMediaType(request, accepted: acceptedKeyTypes)
+            let upload = try await HTTPExchange.body(of: request, limit: limit)
+            let key = try await directory.addKey(upload, to: try owner(context), by: caller)
+            return try HTTPExchange.json(key, status: .created)
+        }
+
+        routes.add(.get, "\(base)/keys") { _, context in
+            let caller = try context.requireCaller()
+            let keyOwner = try owner(context)
+            switch keyOwner {
+            case .organisation(let id): _ = try await directory.organisation(id, for: caller)
+            case .software(let organisationID, let softwareID): _ = try await directory.software(softwareID, in: organisationID, for: caller)
+            }
+            let identifier: String = switch keyOwner {
+            case .organisation(let id): id
+            case .software(_, let id): id
+            }
+            return try HTTPExchange.json(try await directory.keys(of: identifier))
+        }
+
+        routes.add(.post, "\(base)/keys/{kid}/revoke") { request, context in
+            let caller = try context.requireCaller()
+            if operatorOnly { try caller.requireOperator() }
+            let revocation: KeyRevocation = if request.headers[.contentType] == nil {
+                KeyRevocation(reason: nil)
+            } else {
+                try await HTTPExchange.decodeJSON(KeyRevocation.self, from: request, context: context, limit: limit)
+            }
+            let kid = try HTTPExchange.parameter("kid", in: context)
+            return try HTTPExchange.json(try await directory.revokeKey(kid: kid, of: try owner(context), reason: revocation.reason, by: caller))
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Directory
+import Foundation
+import Keys
+
+/// The sandbox's first data, so a newcomer's first `curl` shows something: one bank with an
+/// authorisation server and API resources, one third-party provider with an Active software statement
+/// (and a registered software key), and tokens to use them.
+public enum SandboxSeed {
+    public struct Credentials: Sendable, Codable, Equatable {
+        public var operatorToken: String
+        public var providerToken: String
+        public var bankOrganisationID: String
+        public var providerOrganisationID: String
+        public var softwareStatementID: String
+
+        /// Shell `export` lines (sandbox.env), so the README's curl commands can use them.
+        public var environmentFile: String {
+            """
+            # Sandbox credentials: for local experiments only. Real deployments never write tokens to disk.
+            export REGISTRAR_OPERATOR_TOKEN=\(operatorToken)
+            export TPP_TOKEN=\(providerToken)
+            export BANK_ORG=\(bankOrganisationID)
+            export TPP_ORG=\(providerOrganisationID)
+            export TPP_SOFTWARE=\(softwareStatementID)
+
+            """
+        }
+    }
+
+    /// Seeds an empty directory; returns nil (and changes nothing) when it already has organisations.
+    public static func seedIfEmpty(_ directory: ParticipantDirectory) async throws -> Credentials? {
+        guard try await directory.organisations().isEmpty else { return nil }
+        let caller = Caller.system
+
+        let bank = try await directory.createOrganisation(
+            NewOrganisation(
+                legalName: "Sandbox Bank plc", registrationNumber: "00000001", country: "GB",
+                contacts: [Contact(type: "Technical", name: "Bank API team", email: "api@bank.example")],
+                authorityClaims: [AuthorityClaim(authority: "FCA", registrationID: "100001", roles: [RoleGrant(role: "ASPSP")])]),
+            by: caller)
+        _ = try await directory.createAuthorisationServer(
+            in: bank.id,
+            NewAuthorisationServer(
+                issuer: "https://auth.bank.example", openIDDiscoveryDocument: "https://auth.bank.example/.well-known/openid-configuration",
+                customerFriendlyName: "Sandbox Bank", customerFriendlyLogoUri: "https://bank.example/logo.png",
+                customerFriendlyDescription: "Personal and business current accounts", developerPortalUri: "https://developer.bank.example",
+                termsOfServiceUri: "https://bank.example/terms", supportsDcr: true, supportsCIBA: false,
+                apiResources: [
+                    NewAPIResource(apiFamilyType: "accounts", apiVersion: "3.1.11",
+                                   apiDiscoveryEndpoints: ["https://api.bank.example/open-banking/v3.1/aisp/accounts"], certificationStatus: .certified),
+                    NewAPIResource(apiFamilyType: "payments", apiVersion: "3.1.11",
+                                   apiDiscoveryEndpoints: ["https://api.bank.example/open-banking/v3.1/pisp/domestic-payment-consents"]),
+                ]),
+            by: caller)
+
+        let provider = try await directory.createOrganisation(
+            NewOrganisation(
+                legalName: "Sandbox Budgeting Ltd", registrationNumber: "00000002", country: "GB",
+                contacts: [Contact(type: "Business", name: "Partnerships", email: "partners@tpp.example")],
+                authorityClaims: [AuthorityClaim(authority: "FCA", registrationID: "200002", roles: [RoleGrant(role: "AISP"), RoleGrant(role: "PISP")])]),
+            by: caller)
+        let software = try await directory.createSoftware(
+            in: provider.id,
+            NewSoftwareStatement(
+                clientName: "Sandbox Budget App", description: "Sees every account in one place", version: "1.0", environment: "sandbox",
+                mode: .test, clientUri: "https://tpp.example", logoUri: "https://tpp.example/logo.png", tosUri: "https://tpp.example/terms",
+                policyUri: "https://tpp.example/privacy", redirectUris: ["https://tpp.example/callback"],
+                revocationUri: "https://tpp.example/revoke", recipientBaseUri: "https://tpp.example", roles: ["AISP", "PISP"]),
+            by: caller)
+        let softwareKey = try SigningKey.generate(.PS256)
+        _ = try await directory.addKey(try JOSEJSON.encoder.encode(softwareKey.publicJWK), to: .software(organisationID: provider.id, softwareID: software.id), by: caller)
+
+        let operatorToken = try await directory.createToken(role: .operator, organisationID: nil, label: "sandbox operator", by: caller)
+        let providerToken = try await directory.createToken(role: .organisation, organisationID: provider.id, label: "sandbox provider", by: caller)
+        return Credentials(
+            operatorToken: operatorToken.secret, providerToken: providerToken.secret, bankOrganisationID: bank.id,
+            providerOrganisationID: provider.id, softwareStatementID: software.id)
+    }
+}

@@ -1,0 +1,34 @@
+import Directory
+import Foundation
+import Keys
+import Storage
+
+/// Everything a `registrar serve` process is told. Flags on the command line, or `REGISTRAR_*`
+/// environment variables (docs/configuration.md lists them).
+public struct ServerConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    /// The URL clients reach this directory at; every published link (JWKS, keystore, SSA claims) uses it.
+    public var publicURL: String = "http://localhost:8080"
+    /// The SSA `iss` claim. Defaults to the public URL.
+    public var ssaIssuer: String?
+    public var profile: EcosystemProfile = .obie
+    public var signingAlgorithm: SigningAlgorithm = .PS256
+    public var ssaLifetime: TimeInterval = SSAIssuer.Settings.defaultLifetime
+    /// `Cache-Control: max-age` of public documents.
+    public var cacheMaxAge: Int = 60
+    /// How often a node looks for changes written by other nodes or the CLI.
+    public var revisionPollInterval: Duration = .seconds(1)
+    /// Requests with a larger body get 413 before anything is parsed.
+    public var maxRequestBodyBytes: Int = 64 * 1024
+
+    public init() {}
+
+    public var resolvedSSAIssuer: String { ssaIssuer ?? publicURL }
+
+    public var keystore: KeystoreURLs { KeystoreURLs(baseURL: publicURL) }
+
+    public var issuerSettings: SSAIssuer.Settings {
+        SSAIssuer.Settings(profile: profile, issuer: resolvedSSAIssuer, keystore: keystore, lifetime: ssaLifetime)
+    }
+}

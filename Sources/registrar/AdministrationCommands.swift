@@ -1,0 +1,125 @@
+import ArgumentParser
+import Directory
+import Foundation
+import Keys
+
+struct TokensCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tokens", abstract: "Create API tokens.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an operator token or an organisation-scoped token. The token is printed once and stored hashed.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+        @Flag(name: .customLong("operator"), help: "A token that administers the whole directory.") var isOperator = false
+        @Option(help: "An organisation id: a token that manages that organisation's software only.") var org: String?
+        @Option(help: "A label naming who holds the token; it appears in the audit trail.") var label: String
+
+        func validate() throws {
+            guard isOperator != (org != nil) else { throw ValidationError("give exactly one of --operator or --org ID") }
+        }
+
+        func run() async throws {
+            try await withStore(store) { store in
+                let issued = try await ParticipantDirectory(store: store).createToken(
+                    role: isOperator ? .operator : .organisation, organisationID: org, label: label, by: .cli)
+                if output.json {
+                    try Output.json(["token": issued.secret, "role": issued.token.role.rawValue, "label": issued.token.label])
+                } else {
+                    print(issued.secret)
+                }
+            }
+        }
+    }
+}
+
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "The directory's signing keys: list, rotate, retire.", subcommands: [List.self, Rotate.self, Retire.self])
+
+    struct Summary: Encodable {
+        var kid: String
+        var algorithm: String
+        var state: String
+        var createdAt: Date
+        var activatedAt: Date?
+        var retiredAt: Date?
+
+        init(_ key: DirectorySigningKey) {
+            kid = key.id
+            algorithm = key.algorithm.rawValue
+            state = key.state.rawValue
+            createdAt = key.createdAt
+            activatedAt = key.activatedAt
+            retiredAt = key.retiredAt
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List signing keys and their states.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let encryptionKey: KeyEncryptionKey
+            do { encryptionKey = try store.encryptionKey(create: false) } catch { throw fail(error) }
+            try await withStore(store) { store in
+                let keys = try await DirectoryKeyring(store: store, encryptionKey: encryptionKey).keys().map { Summary($0.record) }
+                if output.json { return try Output.json(keys) }
+                Output.table(["KID", "ALG", "STATE", "CREATED"], keys.map { [$0.kid, $0.algorithm, $0.state, Timestamp.format($0.createdAt)] })
+            }
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Promote the next key to current, retire the current one, and create a new next key.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Algorithm of the new next key: PS256 or ES256.") var algorithm: String = "PS256"
+
+        func run() async throws {
+            guard let signing = SigningAlgorithm(rawValue: algorithm.uppercased()) else { throw fail(CLIError("the algorithm must be PS256 or ES256")) }
+            let encryptionKey: KeyEncryptionKey
+            do { encryptionKey = try store.encryptionKey(create: false) } catch { throw fail(error) }
+            try await withStore(store) { store in
+                let rotated = try await DirectoryKeyring(store: store, encryptionKey: encryptionKey).rotate(algorithm: signing, by: .cli)
+                if output.json { return try Output.json([Summary(rotated.current), Summary(rotated.next)]) }
+                print("current: \(rotated.current.id)\nnext:    \(rotated.next.id)")
+            }
+        }
+    }
+
+    struct Retire: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop publishing a retired (or unused next) key.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Key id.") var kid: String
+
+        func run() async throws {
+            let encryptionKey: KeyEncryptionKey
+            do { encryptionKey = try store.encryptionKey(create: false) } catch { throw fail(error) }
+            try await withStore(store) { store in
+                let removed = try await DirectoryKeyring(store: store, encryptionKey: encryptionKey).retire(kid: kid, by: .cli)
+                print("\(removed.id) is no longer published")
+            }
+        }
+    }
+}
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Read the audit trail, oldest first.")
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Only events after this event id.") var after: Int64 = 0
+    @Option(help: "At most this many events (1-1000).") var limit: Int = 100
+
+    func run() async throws {
+        try await withStore(store) { store in
+            let events = try await ParticipantDirectory(store: store).auditEvents(afterID: after, limit: limit, for: .cli)
+            if output.json { return try Output.json(events) }
+            Output.table(["ID", "AT", "ACTOR", "ACTION", "SUBJECT"], events.map {
+                [String($0.id), Timestamp.format($0.at), $0.actor, $0.action, "\($0.subjectType)/\($0.subjectID)"]
+            })
+        }
+    }
+}

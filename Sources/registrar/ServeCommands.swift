@@ -1,0 +1,141 @@
+import ArgumentParser
+import Directory
+import Foundation
+import Keys
+import Logging
+import RegistrarServer
+import Storage
+
+struct ServeOptions: ParsableArguments {
+    @Option(help: "Address to listen on (env REGISTRAR_HOST).") var host: String?
+    @Option(help: "Port to listen on (env REGISTRAR_PORT).") var port: Int?
+    @Option(help: "URL clients reach this directory at; published links use it (env REGISTRAR_PUBLIC_URL).") var publicURL: String?
+    @Option(help: "Ecosystem profile for SSAs: obie, cdr or ofb (env REGISTRAR_PROFILE).") var profile: String?
+    @Option(help: "The SSA `iss` claim; defaults to the public URL (env REGISTRAR_SSA_ISSUER).") var ssaIssuer: String?
+    @Option(help: "SSA lifetime in seconds (env REGISTRAR_SSA_LIFETIME, default 600).") var ssaLifetime: Int?
+    @Option(help: "Algorithm of new directory signing keys: PS256 or ES256 (env REGISTRAR_SIGNING_ALGORITHM).") var signingAlgorithm: String?
+    @Option(help: "Cache-Control max-age of public documents, seconds (env REGISTRAR_CACHE_MAX_AGE, default 60).") var cacheMaxAge: Int?
+
+    func configuration() throws -> ServerConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = ServerConfiguration()
+        configuration.host = host ?? environment["REGISTRAR_HOST"] ?? configuration.host
+        configuration.port = try port ?? environment["REGISTRAR_PORT"].map { try integer($0, "REGISTRAR_PORT") } ?? configuration.port
+        guard (0...65535).contains(configuration.port) else { throw CLIError("port must be from 0 to 65535") }
+        configuration.publicURL = publicURL ?? environment["REGISTRAR_PUBLIC_URL"] ?? "http://localhost:\(configuration.port)"
+        guard let url = URLComponents(string: configuration.publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw CLIError("the public URL must be an absolute http(s) URL")
+        }
+        if let name = profile ?? environment["REGISTRAR_PROFILE"] {
+            guard let value = EcosystemProfile(rawValue: name.lowercased()) else { throw CLIError("profile must be obie, cdr or ofb, not \(name)") }
+            configuration.profile = value
+        }
+        configuration.ssaIssuer = ssaIssuer ?? environment["REGISTRAR_SSA_ISSUER"]
+        if let lifetime = try ssaLifetime ?? environment["REGISTRAR_SSA_LIFETIME"].map({ try integer($0, "REGISTRAR_SSA_LIFETIME") }) {
+            guard (30...86_400).contains(lifetime) else { throw CLIError("the SSA lifetime must be from 30 to 86400 seconds") }
+            configuration.ssaLifetime = TimeInterval(lifetime)
+        }
+        if let name = signingAlgorithm ?? environment["REGISTRAR_SIGNING_ALGORITHM"] {
+            guard let value = SigningAlgorithm(rawValue: name.uppercased()) else { throw CLIError("the signing algorithm must be PS256 or ES256") }
+            configuration.signingAlgorithm = value
+        }
+        if let maxAge = try cacheMaxAge ?? environment["REGISTRAR_CACHE_MAX_AGE"].map({ try integer($0, "REGISTRAR_CACHE_MAX_AGE") }) {
+            guard (0...86_400).contains(maxAge) else { throw CLIError("the cache max-age must be from 0 to 86400 seconds") }
+            configuration.cacheMaxAge = maxAge
+        }
+        return configuration
+    }
+
+    private func integer(_ text: String, _ name: String) throws -> Int {
+        guard let value = Int(text) else { throw CLIError("\(name) must be a whole number") }
+        return value
+    }
+}
+
+/// Runs a runtime until the process is stopped.
+func serve(_ configuration: ServerConfiguration, store: any DirectoryStore, encryptionKey: KeyEncryptionKey, location: StoreLocation,
+           banner: String? = nil) async throws {
+    let logger = Logger(label: "registrar")
+    let runtime = try await DirectoryRuntime(configuration: configuration, store: store, encryptionKey: encryptionKey, logger: logger)
+    let (application, _) = RegistrarApplication.build(runtime: runtime) { port in
+        logger.info("registrar listening", metadata: [
+            "address": "\(configuration.host):\(port)", "public-url": "\(configuration.publicURL)",
+            "profile": "\(configuration.profile.rawValue)", "store": "\(location.redacted)",
+        ])
+        if let banner { print(banner) }
+    }
+    try await application.runService()
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the directory's HTTP API.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var options: ServeOptions
+
+    func run() async throws {
+        let configuration: ServerConfiguration
+        do { configuration = try options.configuration() } catch { throw fail(error) }
+        let encryptionKey: KeyEncryptionKey
+        do { encryptionKey = try store.encryptionKey(create: false) } catch { throw fail(error) }
+        try await withStore(store) { directoryStore in
+            try await serve(configuration, store: directoryStore, encryptionKey: encryptionKey, location: store.location)
+        }
+    }
+}
+
+struct Sandbox: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a sandbox directory on the embedded store, created and seeded on first run.",
+        discussion: "Writes DATA/sandbox.env with the sandbox's tokens and ids: `source registrar-data/sandbox.env`.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var options: ServeOptions
+
+    func run() async throws {
+        let configuration: ServerConfiguration
+        let encryptionKey: KeyEncryptionKey
+        do {
+            configuration = try options.configuration()
+            encryptionKey = try store.encryptionKey(create: true)
+        } catch { throw fail(error) }
+        try await withStore(store) { directoryStore in
+            let envFile = (store.dataFolder as NSString).appendingPathComponent("sandbox.env")
+            if let credentials = try await SandboxSeed.seedIfEmpty(ParticipantDirectory(store: directoryStore)) {
+                guard FileManager.default.createFile(atPath: envFile, contents: Data(credentials.environmentFile.utf8), attributes: [.posixPermissions: 0o600]) else {
+                    throw CLIError("cannot write \(envFile)")
+                }
+                print("Seeded a sandbox directory in \(store.dataFolder): one bank, one provider with an Active software statement.")
+            }
+            let banner = """
+                Sandbox directory at \(configuration.publicURL) (profile \(configuration.profile.rawValue)).
+                Tokens and ids: source \(envFile)
+                Try: curl \(configuration.publicURL)/participants
+                """
+            try await serve(configuration, store: directoryStore, encryptionKey: encryptionKey, location: store.location, banner: banner)
+        }
+    }
+}
+
+struct Init: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Prepare a directory: key-encryption key, database schema, signing keys, and a first operator token.")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Algorithm of the first signing keys: PS256 or ES256.") var signingAlgorithm: String = "PS256"
+    @Option(help: "Label of the first operator token.") var label: String = "first operator"
+
+    func run() async throws {
+        guard let algorithm = SigningAlgorithm(rawValue: signingAlgorithm.uppercased()) else { throw fail(CLIError("the signing algorithm must be PS256 or ES256")) }
+        let encryptionKey: KeyEncryptionKey
+        do { encryptionKey = try store.encryptionKey(create: true) } catch { throw fail(error) }
+        try await withStore(store) { directoryStore in
+            let keyring = DirectoryKeyring(store: directoryStore, encryptionKey: encryptionKey)
+            try await keyring.ensureSigningKeys(algorithm: algorithm, by: .cli)
+            _ = try await keyring.currentSigner()
+            let token = try await ParticipantDirectory(store: directoryStore).createToken(role: .operator, organisationID: nil, label: label, by: .cli)
+            print("Directory ready in \(store.location.redacted).")
+            print("Operator token (shown once, store it safely): \(token.secret)")
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Directory
+import Foundation
+import Keys
+import RegistrarServer
+
+struct SoftwareCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "software", abstract: "Create, list, show software statements and change their status.",
+        subcommands: [Create.self, List.self, Show.self, SetStatus.self, AddKey.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a software statement (Active) for an organisation.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Organisation id.") var org: String
+        @Option(help: "Client name.") var name: String
+        @Option(help: "Description.") var description: String?
+        @Option(help: "Version, kept as text.") var version: String?
+        @Option(help: "Environment label, e.g. production or sandbox.") var environment: String?
+        @Option(help: "Live or Test.") var mode: String = "Live"
+        @Option(help: "Redirect URI (repeatable).") var redirectURI: [String] = []
+        @Option(help: "Role, e.g. AISP (repeatable).") var role: [String] = []
+        @Option(help: "Client URI.") var clientURI: String?
+        @Option(help: "Logo URI.") var logoURI: String?
+        @Option(help: "Terms of service URI.") var tosURI: String?
+        @Option(help: "Policy URI.") var policyURI: String?
+        @Option(help: "CDR revocation URI.") var revocationURI: String?
+        @Option(help: "CDR recipient base URI.") var recipientBaseURI: String?
+
+        func run() async throws {
+            try await withStore(store) { store in
+                guard let softwareMode = SoftwareMode(rawValue: mode.capitalized) else { throw CLIError("mode must be Live or Test") }
+                let software = try await ParticipantDirectory(store: store).createSoftware(
+                    in: org,
+                    NewSoftwareStatement(
+                        clientName: name, description: description, version: version, environment: environment, mode: softwareMode,
+                        clientUri: clientURI, logoUri: logoURI, tosUri: tosURI, policyUri: policyURI, redirectUris: redirectURI,
+                        revocationUri: revocationURI, recipientBaseUri: recipientBaseURI, roles: role),
+                    by: .cli)
+                if output.json { try Output.json(software) } else { print(software.id) }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List software statements.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Only this organisation's software.") var org: String?
+
+        func run() async throws {
+            try await withStore(store) { store in
+                let directory = ParticipantDirectory(store: store)
+                let software = if let org { try await directory.softwareStatements(in: org) } else { try await directory.allSoftwareStatements() }
+                if output.json { return try Output.json(software) }
+                Output.table(["ID", "ORGANISATION", "STATUS", "NAME"], software.map { [$0.id, $0.organisationID, $0.status.rawValue, $0.clientName] })
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one software statement as JSON.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Software statement id.") var id: String
+
+        func run() async throws {
+            try await withStore(store) { store in try Output.json(try await findSoftware(id, in: store)) }
+        }
+    }
+
+    struct SetStatus: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a software statement's status (Active, Inactive, Removed).")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Software statement id.") var id: String
+        @Argument(help: "New status.") var status: String
+
+        func run() async throws {
+            try await withStore(store) { store in
+                guard let next = SoftwareStatus(rawValue: status.capitalized) else {
+                    throw CLIError("status must be one of \(SoftwareStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                let software = try await findSoftware(id, in: store)
+                let updated = try await ParticipantDirectory(store: store).setSoftwareStatus(id, in: software.organisationID, to: next, by: .cli)
+                if output.json { try Output.json(updated) } else { print("\(updated.id) is now \(updated.status.rawValue)") }
+            }
+        }
+    }
+
+    struct AddKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register a public key (JWK or PEM file) in a software statement's keystore.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Software statement id.") var id: String
+        @Argument(help: "Key file (JWK JSON or PEM public key), or - for standard input.") var file: String
+
+        func run() async throws {
+            try await withStore(store) { store in
+                let software = try await findSoftware(id, in: store)
+                let key = try await ParticipantDirectory(store: store).addKey(
+                    try readInput(file), to: .software(organisationID: software.organisationID, softwareID: id), by: .cli)
+                if output.json { try Output.json(key) } else { print(key.kid) }
+            }
+        }
+    }
+}
+
+/// Software ids are unique across organisations, so the CLI does not ask for the organisation.
+func findSoftware(_ id: String, in store: any DirectoryStore) async throws -> SoftwareStatement {
+    guard RecordIdentifier.isWellFormed(id), let software = try await store.record(SoftwareStatement.self, id: id)?.record else {
+        throw DirectoryError.notFound("no software statement \(id)")
+    }
+    return software
+}
+
+struct SSACommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ssa", abstract: "Issue software statement assertions.", subcommands: [Issue.self])
+
+    struct Issue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Issue an SSA for Active software and print the JWT.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var options: ServeOptions
+        @Option(help: "Software statement id.") var software: String
+
+        func run() async throws {
+            let configuration: ServerConfiguration
+            do { configuration = try options.configuration() } catch { throw fail(error) }
+            let encryptionKey: KeyEncryptionKey
+            do { encryptionKey = try store.encryptionKey(create: false) } catch { throw fail(error) }
+            try await withStore(store) { store in
+                let statement = try await findSoftware(software, in: store)
+                let directory = ParticipantDirectory(store: store)
+                let keyring = DirectoryKeyring(store: store, encryptionKey: encryptionKey)
+                let issuer = SSAIssuer(directory: directory, settings: configuration.issuerSettings, signer: { try await keyring.currentSigner() })
+                print(try await issuer.issue(softwareID: statement.id, organisationID: statement.organisationID, for: .cli))
+            }
+        }
+    }
+}
