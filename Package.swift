@@ -79,7 +79,10 @@ let package = Package(
         ),
         .testTarget(
             name: "KeysTests",
-            dependencies: ["Keys", .product(name: "JWTKit", package: "jwt-kit")]
+            dependencies: [
+                "Keys", .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory", "Keys"]),
         .testTarget(
