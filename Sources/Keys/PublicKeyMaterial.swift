@@ -72,6 +72,15 @@ public enum PublicKeyMaterial: Sendable {
         }
     }
 
+    /// The DER SubjectPublicKeyInfo, for PEM output.
+    public var derSubjectPublicKeyInfo: Data {
+        switch self {
+        case .rsa(let key): key.derRepresentation
+        case .p256(let key): key.derRepresentation
+        case .p384(let key): key.derRepresentation
+        }
+    }
+
     /// The public JWK (no `kid`, `use` or `alg`).
     public var jwk: JSONWebKey {
         switch self {

@@ -49,6 +49,16 @@ struct RouteRegistrar {
             segment.first == "{" ? ":" + segment.dropFirst().dropLast() : String(segment)
         }.joined(separator: "/")
         router.on(RouterPath(hummingbirdPath), method: method, use: handler)
+        if method == .get {
+            // HEAD answers with GET's status and headers and no body (RFC 9110 §9.3.2).
+            router.on(RouterPath(hummingbirdPath), method: .head) { request, context in
+                var response = try await handler(request, context)
+                let length = response.headers[.contentLength]
+                response.body = .init()
+                response.headers[.contentLength] = length
+                return response
+            }
+        }
     }
 }
 

@@ -13,6 +13,14 @@ public enum SandboxSeed {
         public var providerOrganisationID: String
         public var softwareStatementID: String
 
+        public init(operatorToken: String, providerToken: String, bankOrganisationID: String, providerOrganisationID: String, softwareStatementID: String) {
+            self.operatorToken = operatorToken
+            self.providerToken = providerToken
+            self.bankOrganisationID = bankOrganisationID
+            self.providerOrganisationID = providerOrganisationID
+            self.softwareStatementID = softwareStatementID
+        }
+
         /// Shell `export` lines (sandbox.env), so the README's curl commands can use them.
         public var environmentFile: String {
             """

@@ -7,7 +7,7 @@ import Testing
 
 /// The back ends the shared suite runs against. PostgreSQL is a real server (scripts/with-postgres);
 /// it is listed only when REGISTRAR_TEST_POSTGRES_URL is set, and `PostgresAvailabilityTests` fails the
-/// run when REGISTRAR_REQUIRE_POSTGRES=1 but no server was given.
+/// run when REGISTRAR_TEST_STRICT=1 but no server was given.
 enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite
     case postgres

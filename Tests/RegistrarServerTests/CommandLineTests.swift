@@ -1,0 +1,79 @@
+import Directory
+import Foundation
+import Testing
+
+/// The `registrar` binary, run as an operator would.
+@Suite struct CommandLineTests {
+    func registrar(_ arguments: [String], data: URL) async throws -> Witness.Result {
+        try await Witness.run(Witness.registrarBinary, arguments + ["--data", data.path])
+    }
+
+    @Test func administersADirectoryFromInitToSSA() async throws {
+        let data = try TestStores.temporaryFolder()
+        let initialised = try await registrar(["init"], data: data)
+        #expect(initialised.status == 0, "\(initialised.errors)")
+        #expect(initialised.output.contains("Operator token (shown once"))
+        let kekMode = try FileManager.default.attributesOfItem(atPath: data.appending(path: "kek").path)[.posixPermissions] as? Int
+        #expect(kekMode == 0o600)
+
+        let organisation = try await registrar(["org", "create", "--name", "CLI TPP", "--country", "GB", "--authority", "FCA:987654:AISP"], data: data)
+        #expect(organisation.status == 0, "\(organisation.errors)")
+        let organisationID = organisation.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(RecordIdentifier.isWellFormed(organisationID))
+
+        let software = try await registrar(
+            ["software", "create", "--org", organisationID, "--name", "CLI App", "--redirect-uri", "https://cli.example/cb", "--role", "AISP"], data: data)
+        let softwareID = software.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(RecordIdentifier.isWellFormed(softwareID), "\(software.errors)")
+
+        let listed = try await registrar(["org", "list", "--json"], data: data)
+        let organisations = try RecordCoding.decoder.decode([Organisation].self, from: Data(listed.output.utf8))
+        #expect(organisations.map(\.legalName) == ["CLI TPP"])
+
+        let ssa = try await registrar(["ssa", "issue", "--software", softwareID], data: data)
+        #expect(ssa.status == 0, "\(ssa.errors)")
+        #expect(ssa.output.split(separator: ".").count == 3)
+
+        let keys = try await registrar(["keys", "rotate"], data: data)
+        #expect(keys.status == 0 && keys.output.contains("current:"))
+        let audit = try await registrar(["audit", "--json"], data: data)
+        #expect(audit.output.contains("\"action\" : \"organisation.create\""))
+
+        let suspended = try await registrar(["org", "set-status", organisationID, "suspended"], data: data)
+        #expect(suspended.output.contains("is now Suspended"))
+        let refused = try await registrar(["ssa", "issue", "--software", softwareID], data: data)
+        #expect(refused.status != 0)
+        #expect(refused.errors == "registrar: error: organisation \(organisationID) is Suspended; SSAs are issued only for Active organisations\n")
+    }
+
+    @Test(arguments: [
+        (["org", "create", "--name", "X", "--country", "Britain"], "registrar: error: country must be an ISO 3166-1 alpha-2 code such as GB, AU or BR\n"),
+        (["org", "show", "nope"], "registrar: error: no organisation nope\n"),
+        (["org", "set-status", "00000000-0000-4000-8000-000000000000", "paused"], "registrar: error: status must be one of Active, Suspended, Revoked, Surrendered\n"),
+        (["software", "create", "--org", "00000000-0000-4000-8000-000000000000", "--name", "X"], "registrar: error: no organisation 00000000-0000-4000-8000-000000000000\n"),
+        (["keys", "retire", "missing"], "registrar: error: no directory signing key missing\n"),
+    ])
+    func badInputGetsOneClearLineAndAFailingExit(arguments: [String], message: String) async throws {
+        let data = try TestStores.temporaryFolder()
+        _ = try await registrar(["init"], data: data)
+        let result = try await registrar(arguments, data: data)
+        #expect(result.status == 1)
+        #expect(result.errors == message)
+        #expect(result.output.isEmpty)
+    }
+
+    @Test func commandsThatNeedAKeyEncryptionKeySayHowToGetOne() async throws {
+        let data = try TestStores.temporaryFolder()
+        let result = try await registrar(["keys", "list"], data: data)
+        #expect(result.status == 1)
+        #expect(result.errors.hasPrefix("registrar: error: no key-encryption key at") && result.errors.contains("run `registrar init` first"))
+    }
+
+    @Test func everyCommandHasHelp() async throws {
+        for command in [[], ["sandbox"], ["serve"], ["init"], ["org", "create"], ["software", "set-status"], ["as", "create"], ["tokens", "create"],
+                        ["keys", "rotate"], ["ssa", "issue"], ["audit"]] {
+            let result = try await Witness.run(Witness.registrarBinary, command + ["--help"])
+            #expect(result.status == 0 && result.output.contains("USAGE:"), "\(command)")
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Directory
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Keys
+import Logging
+import NIOCore
+import RegistrarServer
+import ServiceLifecycle
+import Storage
+
+/// A real Registrar server on a loopback port, seeded like the sandbox, for end-to-end tests through HTTP.
+struct LiveDirectory: Sendable {
+    let port: Int
+    let credentials: SandboxSeed.Credentials
+    let runtime: DirectoryRuntime
+    let routes: RouteCatalogue
+    let client: TestClient
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    struct Reply: Sendable {
+        var status: HTTPResponse.Status
+        var headers: HTTPFields
+        var body: Data
+        var text: String { String(decoding: body, as: UTF8.self) }
+        func json<T: Decodable>(_ type: T.Type) throws -> T { try RecordCoding.decoder.decode(T.self, from: body) }
+        func object() throws -> [String: Any] { (try JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:] }
+    }
+
+    func request(
+        _ method: HTTPRequest.Method, _ path: String, token: String? = nil, headers: HTTPFields = [:], body: Data? = nil,
+        contentType: String? = "application/json"
+    ) async throws -> Reply {
+        var fields = headers
+        if let token { fields[.authorization] = "Bearer \(token)" }
+        if body != nil, let contentType { fields[.contentType] = contentType }
+        let response = try await client.execute(
+            .init(path, method: method, authority: "127.0.0.1:\(port)", headers: fields, body: body.map { ByteBuffer(bytes: $0) }))
+        let bytes = response.body.map { Data(buffer: $0) } ?? Data()
+        return Reply(status: response.head.status, headers: response.head.headerFields, body: bytes)
+    }
+
+    func get(_ path: String, token: String? = nil, headers: HTTPFields = [:]) async throws -> Reply {
+        try await request(.get, path, token: token, headers: headers)
+    }
+
+    func send(_ method: HTTPRequest.Method, _ path: String, json: String, token: String?) async throws -> Reply {
+        try await request(method, path, token: token, body: Data(json.utf8))
+    }
+
+    /// Starts a seeded directory on `store` (a fresh SQLite file by default), runs `body`, shuts down.
+    static func run(
+        profile: EcosystemProfile = .obie, store providedStore: (any DirectoryStore)? = nil, seed: Bool = true,
+        configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (LiveDirectory) async throws -> Void
+    ) async throws {
+        let store: any DirectoryStore = if let providedStore { providedStore } else { try await TestStores.sqlite() }
+        let port = try FreePort.loopback()
+        var configuration = ServerConfiguration()
+        configuration.port = port
+        configuration.publicURL = "http://127.0.0.1:\(port)"
+        configuration.profile = profile
+        configuration.revisionPollInterval = .milliseconds(100)
+        configure(&configuration)
+        let runtime = try await DirectoryRuntime(configuration: configuration, store: store, encryptionKey: TestStores.encryptionKey)
+        let credentials = seed ? try await SandboxSeed.seedIfEmpty(runtime.directory) : nil
+        let (started, startedContinuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "registrar.test")
+        logger.logLevel = .warning
+        let (application, routes) = RegistrarApplication.build(runtime: runtime, logger: logger) { port in startedContinuation.yield(port) }
+        let services = ServiceGroup(configuration: .init(services: [application], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            for await _ in started { break }
+            let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(30)))
+            client.connect()
+            let live = LiveDirectory(
+                port: port,
+                credentials: credentials ?? .init(operatorToken: "", providerToken: "", bankOrganisationID: "", providerOrganisationID: "", softwareStatementID: ""),
+                runtime: runtime, routes: routes, client: client)
+            do {
+                try await body(live)
+            } catch {
+                try? await client.shutdown()
+                await services.triggerGracefulShutdown()
+                throw error
+            }
+            try await client.shutdown()
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+        }
+        if providedStore == nil { try await store.close() }
+    }
+}
+
+enum TestStores {
+    static let encryptionKey = KeyEncryptionKey.generate().key
+
+    static func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "registrar-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    static func sqlite() async throws -> any DirectoryStore {
+        try SQLiteDirectoryStore(path: try temporaryFolder().appending(path: "registrar.sqlite").path)
+    }
+}
+
+/// Asks the kernel for an unused loopback port (bind to port 0, read it back, release it).
+enum FreePort {
+    static func loopback() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw CocoaError(.fileReadUnknown) }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound else { throw CocoaError(.fileWriteUnknown) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

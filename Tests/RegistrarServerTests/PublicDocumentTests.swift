@@ -1,0 +1,110 @@
+import Directory
+import Foundation
+import HTTPTypes
+import Keys
+import Testing
+
+/// Discovery, JWKS, participants and status lists as relying parties fetch them.
+@Suite struct PublicDocumentTests {
+    @Test func discoveryLinksToTheJWKSAndItPublishesCurrentAndNextPublicKeys() async throws {
+        try await LiveDirectory.run { live in
+            let discovery = try await live.get("/.well-known/openid-configuration").object()
+            #expect(discovery["issuer"] as? String == live.baseURL)
+            #expect(discovery["jwks_uri"] as? String == "\(live.baseURL)/jwks")
+
+            let reply = try await live.get("/jwks")
+            #expect(reply.status == .ok)
+            #expect(reply.headers[.contentType] == "application/jwk-set+json")
+            let jwks = try reply.json(JSONWebKeySet.self)
+            #expect(jwks.keys.count == 2)
+            for key in jwks.keys {
+                #expect(key.kid == (try JWKThumbprint.sha256(of: key)))
+                #expect(key.use == "sig" && key.alg == "PS256")
+            }
+            for name in JSONWebKey.privateMemberNames { #expect(!reply.text.contains("\"\(name)\":")) }
+        }
+    }
+
+    @Test func publicDocumentsAnswerIfNoneMatchWith304UntilTheDataChanges() async throws {
+        try await LiveDirectory.run { live in
+            let first = try await live.get("/participants")
+            let etag = try #require(first.headers[.eTag])
+            #expect(etag.hasPrefix("\"") && !etag.hasPrefix("W/"))
+            #expect(first.headers[.cacheControl] == "public, max-age=60")
+
+            var conditional = HTTPFields()
+            conditional[.ifNoneMatch] = etag
+            let unchanged = try await live.get("/participants", headers: conditional)
+            #expect(unchanged.status == .notModified && unchanged.body.isEmpty)
+            #expect(unchanged.headers[.eTag] == etag)
+            conditional[.ifNoneMatch] = "\"other\", W/\(etag)"
+            #expect(try await live.get("/participants", headers: conditional).status == .notModified)
+
+            // A write through the API is visible to the very next read on this node.
+            let created = try await live.send(.post, "/organisations", json: #"{"legalName":"New Bank","country":"IE"}"#, token: live.credentials.operatorToken)
+            #expect(created.status == .created)
+            let changed = try await live.get("/participants", headers: conditional)
+            #expect(changed.status == .ok)
+            #expect(changed.headers[.eTag] != etag)
+            #expect(try JSONSerialization.jsonObject(with: changed.body) as? [Any] != nil)
+            #expect((try JSONSerialization.jsonObject(with: changed.body) as? [Any])?.count == 3)
+        }
+    }
+
+    @Test func headRequestsGetHeadersWithoutABody() async throws {
+        try await LiveDirectory.run { live in
+            let reply = try await live.request(.head, "/jwks")
+            #expect(reply.status == .ok && reply.body.isEmpty && reply.headers[.eTag] != nil)
+        }
+    }
+
+    @Test func participantsPageWithLinksAndFilterByUpdatedSince() async throws {
+        try await LiveDirectory.run { live in
+            let page = try await live.get("/participants?page=2&page-size=1")
+            #expect(page.status == .ok)
+            let entries = try JSONSerialization.jsonObject(with: page.body) as? [[String: Any]]
+            #expect(entries?.count == 1)
+            #expect(page.headers[HTTPField.Name("X-Total-Count")!] == "2")
+            let link = try #require(page.headers[HTTPField.Name("Link")!])
+            #expect(link.contains("page=1&page-size=1>; rel=\"prev\"") && link.contains("rel=\"first\"") && !link.contains("rel=\"next\""))
+
+            let future = try await live.get("/participants?updated-since=2999-01-01T00:00:00Z")
+            #expect(future.text == "[]")
+            let past = try await live.get("/participants?updated-since=2000-01-01T00:00:00Z")
+            #expect((try JSONSerialization.jsonObject(with: past.body) as? [Any])?.count == 2)
+
+            for bad in ["page=0", "page-size=100000", "page=x", "updated-since=yesterday"] {
+                let reply = try await live.get("/participants?\(bad)")
+                #expect(reply.status == .badRequest, "\(bad)")
+                #expect(reply.headers[.contentType] == "application/problem+json")
+            }
+        }
+    }
+
+    @Test(.enabled(if: Witness.pythonAvailable || Witness.strict))
+    func participantsDocumentMatchesItsSchema() async throws {
+        try await LiveDirectory.run { live in
+            try await Witness.python("check_participants.py", [live.baseURL, "2"])
+            let one = try await live.get("/participants/\(live.credentials.bankOrganisationID)").object()
+            let servers = one["AuthorisationServers"] as? [[String: Any]]
+            #expect((servers?.first?["ApiResources"] as? [Any])?.count == 2)
+            #expect(one["Contacts"] == nil, "contacts are personal data and stay out of the public document")
+        }
+    }
+
+    @Test func statusListsFollowTheCascade() async throws {
+        try await LiveDirectory.run { live in
+            let organisation = live.credentials.providerOrganisationID
+            let suspend = try await live.send(.put, "/organisations/\(organisation)/status", json: #"{"status":"Suspended"}"#, token: live.credentials.operatorToken)
+            #expect(suspend.status == .ok)
+            let organisations = try await live.get("/status/organisations").json(StatusList<OrganisationStatusEntry>.self)
+            #expect(organisations.data.first { $0.organisationId == organisation }?.status == "Suspended")
+            let software = try await live.get("/status/software-statements").json(StatusList<SoftwareStatusEntry>.self)
+            #expect(software.data.map(\.status) == ["Inactive"])
+
+            let refused = try await live.send(.put, "/organisations/\(organisation)/status", json: #"{"status":"Suspended"}"#, token: live.credentials.operatorToken)
+            #expect(refused.status == .conflict)
+            #expect(try refused.object()["code"] as? String == "invalid_transition")
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// Runs the independent programs that judge Registrar's output: Python's PyJWT/jwcrypto/jsonschema, curl,
+/// and the `registrar` binary itself for CLI behaviour.
+enum Witness {
+    static let packageRoot = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Result {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    /// The Python with the witness packages (scripts/test sets REGISTRAR_TEST_PYTHON).
+    static var python: String? { ProcessInfo.processInfo.environment["REGISTRAR_TEST_PYTHON"] }
+
+    /// Under scripts/test every witness must be present: a missing one fails instead of skipping.
+    static var strict: Bool { ProcessInfo.processInfo.environment["REGISTRAR_TEST_STRICT"] == "1" }
+
+    static var pythonAvailable: Bool { python != nil }
+
+    /// Runs a program to completion on a thread of its own: blocking the 2-thread cooperative pool here
+    /// would starve the in-process server the program is talking to.
+    static func run(_ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
+                    directory: URL? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result { try runBlocking(executable, arguments, input: input, environment: environment, directory: directory) })
+            }.start()
+        }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String], input: Data?, environment: [String: String], directory: URL?) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(filePath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = directory }
+        let output = Pipe(), errors = Pipe(), standardInput = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = standardInput
+        try process.run()
+        if let input { standardInput.fileHandleForWriting.write(input) }
+        try standardInput.fileHandleForWriting.close()
+        // Drain stderr on another thread so a chatty child cannot block on a full pipe.
+        nonisolated(unsafe) var errorData = Data()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            errorData = errors.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }.start()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        done.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+                      errors: String(decoding: errorData, as: UTF8.self))
+    }
+
+    /// Runs one of Tests/Witnesses/*.py; records the script's own words when it fails.
+    @discardableResult
+    static func python(_ script: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> Result {
+        guard let python else {
+            throw WitnessUnavailable(what: "REGISTRAR_TEST_PYTHON is not set; run scripts/test")
+        }
+        let path = packageRoot.appending(path: "Tests/Witnesses/\(script)").path
+        let result = try await run(python, [path] + arguments)
+        #expect(result.status == 0, "\(script) failed:\n\(result.output)\(result.errors)", sourceLocation: sourceLocation)
+        return result
+    }
+
+    static var registrarBinary: String { packageRoot.appending(path: ".build/debug/registrar").path }
+
+    struct WitnessUnavailable: Error, CustomStringConvertible {
+        var what: String
+        var description: String { what }
+    }
+}
+
+/// Witness tests run when the witnesses are there, and must run under scripts/test.
+let witnessesAvailable: ConditionTrait = .enabled(if: Witness.pythonAvailable || Witness.strict, "needs the Python witnesses (scripts/test)")
