@@ -70,10 +70,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "ChildProcess"),
         .executableTarget(
             name: "registrar-bench",
             dependencies: [
-                "RegistrarServer", "Directory", "Storage", "Keys",
+                "RegistrarServer", "Directory", "Storage", "Keys", "ChildProcess",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -92,7 +95,7 @@ let package = Package(
         .testTarget(
             name: "RegistrarServerTests",
             dependencies: [
-                "RegistrarServer", "Directory", "Storage", "Keys",
+                "RegistrarServer", "Directory", "Storage", "Keys", "ChildProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),

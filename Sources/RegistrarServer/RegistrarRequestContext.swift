@@ -17,4 +17,11 @@ public struct RegistrarRequestContext: RequestContext {
         guard let caller else { throw DirectoryError.unauthenticated("this endpoint needs a bearer token (Authorization: Bearer …)") }
         return caller
     }
+
+    /// The authenticated caller if it is an operator; 401 or 403 otherwise.
+    public func requireOperator() throws -> Caller {
+        let caller = try requireCaller()
+        try caller.requireOperator()
+        return caller
+    }
 }

@@ -61,8 +61,7 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let encryptionKey: KeyEncryptionKey
-            do { encryptionKey = try store.encryptionKey(create: false) } catch { throw fail(error) }
+            let encryptionKey = try store.requireEncryptionKey()
             try await withStore(store) { store in
                 let keys = try await DirectoryKeyring(store: store, encryptionKey: encryptionKey).keys().map { Summary($0.record) }
                 if output.json { return try Output.json(keys) }
@@ -80,8 +79,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let signing = SigningAlgorithm(rawValue: algorithm.uppercased()) else { throw fail(CLIError("the algorithm must be PS256 or ES256")) }
-            let encryptionKey: KeyEncryptionKey
-            do { encryptionKey = try store.encryptionKey(create: false) } catch { throw fail(error) }
+            let encryptionKey = try store.requireEncryptionKey()
             try await withStore(store) { store in
                 let rotated = try await DirectoryKeyring(store: store, encryptionKey: encryptionKey).rotate(algorithm: signing, by: .cli)
                 if output.json { return try Output.json([Summary(rotated.current), Summary(rotated.next)]) }
@@ -96,8 +94,7 @@ struct KeysCommand: AsyncParsableCommand {
         @Argument(help: "Key id.") var kid: String
 
         func run() async throws {
-            let encryptionKey: KeyEncryptionKey
-            do { encryptionKey = try store.encryptionKey(create: false) } catch { throw fail(error) }
+            let encryptionKey = try store.requireEncryptionKey()
             try await withStore(store) { store in
                 let removed = try await DirectoryKeyring(store: store, encryptionKey: encryptionKey).retire(kid: kid, by: .cli)
                 print("\(removed.id) is no longer published")

@@ -27,6 +27,11 @@ struct StoreOptions: ParsableArguments {
         try await location.open()
     }
 
+    /// The KEK, or a one-line error and exit 1: what every command that touches private keys needs.
+    func requireEncryptionKey(create: Bool = false) throws -> KeyEncryptionKey {
+        do { return try encryptionKey(create: create) } catch { throw fail(error) }
+    }
+
     /// The KEK from REGISTRAR_KEK, or from its file; `create` makes the file (0600) when it is missing.
     func encryptionKey(create: Bool) throws -> KeyEncryptionKey {
         if let inline = environment["REGISTRAR_KEK"], !inline.isEmpty {

@@ -76,8 +76,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let configuration: ServerConfiguration
         do { configuration = try options.configuration() } catch { throw fail(error) }
-        let encryptionKey: KeyEncryptionKey
-        do { encryptionKey = try store.encryptionKey(create: false) } catch { throw fail(error) }
+        let encryptionKey = try store.requireEncryptionKey()
         try await withStore(store) { directoryStore in
             try await serve(configuration, store: directoryStore, encryptionKey: encryptionKey, location: store.location)
         }
@@ -127,8 +126,7 @@ struct Init: AsyncParsableCommand {
 
     func run() async throws {
         guard let algorithm = SigningAlgorithm(rawValue: signingAlgorithm.uppercased()) else { throw fail(CLIError("the signing algorithm must be PS256 or ES256")) }
-        let encryptionKey: KeyEncryptionKey
-        do { encryptionKey = try store.encryptionKey(create: true) } catch { throw fail(error) }
+        let encryptionKey = try store.requireEncryptionKey(create: true)
         try await withStore(store) { directoryStore in
             let keyring = DirectoryKeyring(store: directoryStore, encryptionKey: encryptionKey)
             try await keyring.ensureSigningKeys(algorithm: algorithm, by: .cli)

@@ -126,8 +126,7 @@ struct SSACommand: AsyncParsableCommand {
         func run() async throws {
             let configuration: ServerConfiguration
             do { configuration = try options.configuration() } catch { throw fail(error) }
-            let encryptionKey: KeyEncryptionKey
-            do { encryptionKey = try store.encryptionKey(create: false) } catch { throw fail(error) }
+            let encryptionKey = try store.requireEncryptionKey()
             try await withStore(store) { store in
                 let statement = try await findSoftware(software, in: store)
                 let directory = ParticipantDirectory(store: store)

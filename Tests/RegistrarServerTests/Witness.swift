@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Testing
 
@@ -6,11 +7,7 @@ import Testing
 enum Witness {
     static let packageRoot = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    struct Result {
-        var status: Int32
-        var output: String
-        var errors: String
-    }
+    typealias Result = ChildProcess.Result
 
     /// The Python with the witness packages (scripts/test sets REGISTRAR_TEST_PYTHON).
     static var python: String? { ProcessInfo.processInfo.environment["REGISTRAR_TEST_PYTHON"] }
@@ -20,42 +17,9 @@ enum Witness {
 
     static var pythonAvailable: Bool { python != nil }
 
-    /// Runs a program to completion on a thread of its own: blocking the 2-thread cooperative pool here
-    /// would starve the in-process server the program is talking to.
     static func run(_ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
                     directory: URL? = nil) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Swift.Result { try runBlocking(executable, arguments, input: input, environment: environment, directory: directory) })
-            }.start()
-        }
-    }
-
-    private static func runBlocking(_ executable: String, _ arguments: [String], input: Data?, environment: [String: String], directory: URL?) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(filePath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if let directory { process.currentDirectoryURL = directory }
-        let output = Pipe(), errors = Pipe(), standardInput = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = standardInput
-        try process.run()
-        if let input { standardInput.fileHandleForWriting.write(input) }
-        try standardInput.fileHandleForWriting.close()
-        // Drain stderr on another thread so a chatty child cannot block on a full pipe.
-        nonisolated(unsafe) var errorData = Data()
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            errorData = errors.fileHandleForReading.readDataToEndOfFile()
-            done.signal()
-        }.start()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        done.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                      errors: String(decoding: errorData, as: UTF8.self))
+        try await ChildProcess.run(executable, arguments, input: input, environment: environment, directory: directory)
     }
 
     /// Runs one of Tests/Witnesses/*.py; records the script's own words when it fails.

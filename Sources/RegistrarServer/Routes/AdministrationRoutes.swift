@@ -47,8 +47,7 @@ enum AdministrationRoutes {
         let limit = runtime.configuration.maxRequestBodyBytes
 
         routes.add(.post, "/tokens") { request, context in
-            let caller = try context.requireCaller()
-            try caller.requireOperator()
+            let caller = try context.requireOperator()
             let input = try await HTTPExchange.decodeJSON(TokenRequest.self, from: request, context: context, limit: limit)
             let issued = try await directory.createToken(role: input.role, organisationID: input.organisationId, label: input.label, by: caller)
             return try HTTPExchange.json(
@@ -71,13 +70,12 @@ enum AdministrationRoutes {
         }
 
         routes.add(.get, "/signing-keys") { _, context in
-            try context.requireCaller().requireOperator()
+            _ = try context.requireOperator()
             return try HTTPExchange.json(try await runtime.keyring.keys().map { SigningKeySummary($0.record) })
         }
 
         routes.add(.post, "/signing-keys/rotate") { request, context in
-            let caller = try context.requireCaller()
-            try caller.requireOperator()
+            let caller = try context.requireOperator()
             let input: RotationRequest = request.headers[.contentType] == nil
                 ? RotationRequest() : try await HTTPExchange.decodeJSON(RotationRequest.self, from: request, context: context, limit: limit)
             let rotated = try await runtime.keyring.rotate(algorithm: input.algorithm ?? runtime.configuration.signingAlgorithm, by: caller)

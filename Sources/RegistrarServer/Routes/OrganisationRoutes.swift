@@ -11,8 +11,7 @@ enum OrganisationRoutes {
         let limit = runtime.configuration.maxRequestBodyBytes
 
         routes.add(.post, "/organisations") { request, context in
-            let caller = try context.requireCaller()
-            try caller.requireOperator()
+            let caller = try context.requireOperator()
             let input = try await HTTPExchange.decodeJSON(NewOrganisation.self, from: request, context: context, limit: limit)
             let organisation = try await directory.createOrganisation(input, by: caller)
             return try HTTPExchange.json(organisation, status: .created, headers: location("/organisations/\(organisation.id)", runtime))
@@ -30,8 +29,7 @@ enum OrganisationRoutes {
         }
 
         routes.add(.put, "/organisations/{organisationId}/status") { request, context in
-            let caller = try context.requireCaller()
-            try caller.requireOperator()
+            let caller = try context.requireOperator()
             let change = try await HTTPExchange.decodeJSON(StatusChange.self, from: request, context: context, limit: limit)
             guard let status = OrganisationStatus(rawValue: change.status) else {
                 throw DirectoryError.invalidInput("status must be one of \(OrganisationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -41,8 +39,7 @@ enum OrganisationRoutes {
         }
 
         routes.add(.post, "/organisations/{organisationId}/authorisation-servers") { request, context in
-            let caller = try context.requireCaller()
-            try caller.requireOperator()
+            let caller = try context.requireOperator()
             let input = try await HTTPExchange.decodeJSON(NewAuthorisationServer.self, from: request, context: context, limit: limit)
             let id = try HTTPExchange.parameter("organisationId", in: context)
             let server = try await directory.createAuthorisationServer(in: id, input, by: caller)

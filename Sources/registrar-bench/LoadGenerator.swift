@@ -1,0 +1,136 @@
+import ArgumentParser
+import ChildProcess
+import Foundation
+
+/// wrk, run against one URL; its report parsed into requests/s and the 99th percentile latency.
+struct LoadGenerator {
+    struct Figures {
+        var requestsPerSecond: Double
+        var p99Milliseconds: Double
+        var non2xx: Int
+        /// CPU seconds this process (the in-process server) used per second of the run: the cores it used.
+        var coresUsed: Double = .nan
+    }
+
+    let wrk: String
+    let duration: Int
+    let connections: Int
+    let threads: Int
+
+    func run(url: String, headers: [String] = []) async throws -> Figures {
+        let arguments = ["-t\(threads)", "-c\(connections)", "-d\(duration)s", "--latency"] + headers.flatMap { ["-H", $0] } + [url]
+        let cpuBefore = Self.processCPUSeconds()
+        let started = ContinuousClock.now
+        let result = try await ChildProcess.run(wrk, arguments)
+        let elapsed = ContinuousClock.now - started
+        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        guard result.status == 0, var figures = Self.parse(result.output) else {
+            throw ValidationError("wrk failed against \(url): \(result.errors)\(result.output)")
+        }
+        guard figures.non2xx == 0 else { throw ValidationError("\(figures.non2xx) responses from \(url) were not 2xx") }
+        figures.coresUsed = (Self.processCPUSeconds() - cpuBefore) / wall
+        return figures
+    }
+
+    /// User plus system CPU time of this whole process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    static func parse(_ report: String) -> Figures? {
+        var requests: Double?
+        var p99: Double?
+        var non2xx = 0
+        for line in report.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.first == "Requests/sec:", fields.count == 2 { requests = Double(fields[1]) }
+            if fields.first == "99%", fields.count == 2 { p99 = milliseconds(String(fields[1])) }
+            if line.contains("Non-2xx or 3xx responses:"), let last = fields.last { non2xx = Int(last) ?? 0 }
+        }
+        guard let requests, let p99 else { return nil }
+        return Figures(requestsPerSecond: requests, p99Milliseconds: p99, non2xx: non2xx)
+    }
+
+    /// wrk prints latencies as "812.00us", "1.23ms" or "2.01s".
+    static func milliseconds(_ text: String) -> Double? {
+        for (suffix, factor) in [("us", 0.001), ("ms", 1.0), ("s", 1000.0)] where text.hasSuffix(suffix) {
+            return Double(text.dropLast(suffix.count)).map { $0 * factor }
+        }
+        return nil
+    }
+}
+
+/// nginx serving files from a folder on a loopback port: the reference for "serving bytes".
+struct StaticFileServer {
+    let process: Process
+    let base: String
+
+    static func start(serving files: [String: Data], in folder: URL) async throws -> StaticFileServer {
+        guard let nginx = ChildProcess.locate("nginx", candidates: ["/usr/sbin/nginx"]) else {
+            throw ValidationError("nginx is not installed (apt-get install nginx-light), or pass --skip-nginx")
+        }
+        let root = folder.appending(path: "static")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        for (name, data) in files { try data.write(to: root.appending(path: name)) }
+        let port = try FreePort.loopback()
+        let configuration = """
+            worker_processes auto;
+            daemon off;
+            pid \(folder.path)/nginx.pid;
+            error_log \(folder.path)/nginx-error.log;
+            events { worker_connections 1024; }
+            http {
+                access_log off;
+                sendfile on;
+                tcp_nopush on;
+                keepalive_requests 1000000;
+                types { application/json json; }
+                client_body_temp_path \(folder.path)/body;
+                proxy_temp_path \(folder.path)/proxy;
+                fastcgi_temp_path \(folder.path)/fastcgi;
+                uwsgi_temp_path \(folder.path)/uwsgi;
+                scgi_temp_path \(folder.path)/scgi;
+                server {
+                    listen 127.0.0.1:\(port);
+                    root \(root.path);
+                    etag on;
+                }
+            }
+            """
+        let file = folder.appending(path: "nginx.conf")
+        try configuration.write(to: file, atomically: true, encoding: .utf8)
+        let process = try await ChildProcess.start(nginx, ["-c", file.path, "-p", folder.path])
+        let server = StaticFileServer(process: process, base: "http://127.0.0.1:\(port)")
+        for _ in 0..<50 {
+            if let curl = ChildProcess.locate("curl"), try await ChildProcess.run(curl, ["-sf", "-o", "/dev/null", "\(server.base)/jwks.json"]).status == 0 {
+                return server
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        server.stop()
+        throw ValidationError("nginx did not start; see \(folder.path)/nginx-error.log")
+    }
+
+    /// SIGTERM is nginx's fast shutdown. `waitUntilExit` would wait on a run loop nobody spins here, so poll.
+    func stop() {
+        if process.isRunning { process.terminate() }
+        for _ in 0..<50 where process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
+    }
+}
+
+/// `openssl speed`'s RSA-2048 signatures per second on one core.
+enum OpenSSLSpeed {
+    static func rsa2048SignaturesPerSecond(seconds: Int) async throws -> Double {
+        guard let openssl = ChildProcess.locate("openssl") else { throw ValidationError("openssl is not installed") }
+        let result = try await ChildProcess.run(openssl, ["speed", "-seconds", String(seconds), "rsa2048"])
+        // "rsa 2048 bits 0.000651s 0.000019s   1535.6  51813.5": sign/s is the sixth field.
+        for line in result.output.split(separator: "\n") where line.hasPrefix("rsa 2048 bits") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.count >= 7, let signs = Double(fields[5]) { return signs }
+        }
+        throw ValidationError("cannot read openssl speed's output:\n\(result.output)")
+    }
+}

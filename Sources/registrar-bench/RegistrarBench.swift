@@ -1,0 +1,127 @@
+import ArgumentParser
+import ChildProcess
+import Directory
+import Foundation
+import Hummingbird
+import Keys
+import Logging
+import RegistrarServer
+import ServiceLifecycle
+import Storage
+
+/// Measures the hot paths against references on the same machine, in one run:
+/// - JWKS and participants served by Registrar vs the same bytes served by nginx as static files (wrk);
+/// - PS256 SSA issuance over HTTP vs `openssl speed rsa2048` signatures/s.
+/// Targets (issue #2): JWKS ≥ 0.75 × nginx; SSA issuance ≥ 0.8 × OpenSSL's sign rate per core used.
+@main
+struct RegistrarBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "registrar-bench", abstract: "Benchmark Registrar's hot paths against nginx and OpenSSL (run with -c release).")
+
+    @Option(help: "Seconds per measurement.") var duration = 10
+    @Option(help: "Concurrent connections.") var connections = 32
+    @Option(help: "wrk threads.") var threads = 2
+    @Flag(help: "Skip the nginx comparison.") var skipNginx = false
+
+    func run() async throws {
+        guard let wrk = ChildProcess.locate("wrk") else { throw ValidationError("wrk is not installed (apt-get install wrk)") }
+        var logger = Logger(label: "registrar.bench")
+        logger.logLevel = .error
+        let folder = FileManager.default.temporaryDirectory.appending(path: "registrar-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        let store = try SQLiteDirectoryStore(path: folder.appending(path: "registrar.sqlite").path)
+        var configuration = ServerConfiguration()
+        configuration.port = try FreePort.loopback()
+        configuration.publicURL = "http://127.0.0.1:\(configuration.port)"
+        let runtime = try await DirectoryRuntime(configuration: configuration, store: store, encryptionKey: KeyEncryptionKey.generate().key, logger: logger)
+        guard let credentials = try await SandboxSeed.seedIfEmpty(runtime.directory) else { throw ValidationError("seeding failed") }
+        for index in 0..<50 {
+            // A participants document of realistic size: 50 more banks with a server each.
+            let bank = try await runtime.directory.createOrganisation(NewOrganisation(legalName: "Bank \(index)", country: "GB"), by: .system)
+            _ = try await runtime.directory.createAuthorisationServer(
+                in: bank.id,
+                NewAuthorisationServer(
+                    issuer: "https://as\(index).bank.example", openIDDiscoveryDocument: "https://as\(index).bank.example/.well-known/openid-configuration",
+                    customerFriendlyName: "Bank \(index)",
+                    apiResources: [NewAPIResource(apiFamilyType: "accounts", apiVersion: "3.1.11", apiDiscoveryEndpoints: ["https://api\(index).bank.example/aisp"])]),
+                by: .system)
+        }
+        try await runtime.refreshRevision()
+
+        let (started, continuation) = AsyncStream.makeStream(of: Int.self)
+        let (application, _) = RegistrarApplication.build(runtime: runtime, logger: logger) { continuation.yield($0) }
+        let services = ServiceGroup(configuration: .init(services: [application], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            for await _ in started { break }
+            defer { Task { await services.triggerGracefulShutdown() } }
+            try await measure(wrk: wrk, base: configuration.publicURL, credentials: credentials, folder: folder)
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+        }
+        try await store.close()
+    }
+
+    func measure(wrk: String, base: String, credentials: SandboxSeed.Credentials, folder: URL) async throws {
+        let load = LoadGenerator(wrk: wrk, duration: duration, connections: connections, threads: threads)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        print("registrar-bench: \(cores) cores, wrk -t\(threads) -c\(connections) -d\(duration)s, loopback, release build: \(isReleaseBuild)")
+
+        var nginx: StaticFileServer?
+        if !skipNginx {
+            nginx = try await StaticFileServer.start(
+                serving: ["jwks.json": try await fetch("\(base)/jwks"), "participants.json": try await fetch("\(base)/participants")], in: folder)
+        }
+        defer { nginx?.stop() }
+
+        var rows: [(String, LoadGenerator.Figures, LoadGenerator.Figures?)] = []
+        for (label, path, file) in [("JWKS", "/jwks", "jwks.json"), ("participants", "/participants", "participants.json")] {
+            let ours = try await load.run(url: base + path)
+            let reference: LoadGenerator.Figures? = if let nginx { try await load.run(url: "\(nginx.base)/\(file)") } else { nil }
+            rows.append((label, ours, reference))
+        }
+        let ssaPath = "/organisations/\(credentials.providerOrganisationID)/software-statements/\(credentials.softwareStatementID)/assertion"
+        let ssa = try await load.run(url: base + ssaPath, headers: ["Authorization: Bearer \(credentials.providerToken)"])
+        let openssl = try await OpenSSLSpeed.rsa2048SignaturesPerSecond(seconds: max(3, duration / 2))
+
+        print("")
+        print("document        registrar req/s   p99 ms   nginx req/s   ratio   target")
+        for (label, ours, reference) in rows {
+            let ratio = reference.map { ours.requestsPerSecond / $0.requestsPerSecond }
+            print(
+                label.padding(toLength: 16, withPad: " ", startingAt: 0) + format(ours.requestsPerSecond, width: 17) + format(ours.p99Milliseconds, width: 9, decimals: 2)
+                    + format(reference?.requestsPerSecond ?? .nan, width: 14) + format(ratio ?? .nan, width: 8, decimals: 2)
+                    + (label == "JWKS" ? "   ≥ 0.75 \(ratio.map { $0 >= 0.75 ? "met" : "NOT MET" } ?? "")" : ""))
+        }
+        let perCoreUsed = ssa.requestsPerSecond / ssa.coresUsed
+        let ssaRatio = perCoreUsed / openssl
+        print("")
+        print("SSA issuance over HTTP (PS256): \(format(ssa.requestsPerSecond, width: 0)) req/s, p99 \(format(ssa.p99Milliseconds, width: 0, decimals: 2)) ms, "
+            + "server used \(format(ssa.coresUsed, width: 0, decimals: 2)) cores → \(format(perCoreUsed, width: 0)) SSAs/s per core")
+        print("openssl speed rsa2048: \(format(openssl, width: 0)) sign/s on one core")
+        print("ratio: \(format(ssaRatio, width: 0, decimals: 2)) of OpenSSL's sign rate per core used (target ≥ 0.8: \(ssaRatio >= 0.8 ? "met" : "NOT MET"))")
+        print("note: wrk shares the same \(cores) cores with the server under test, for Registrar and nginx alike")
+    }
+
+    var isReleaseBuild: Bool {
+        #if DEBUG
+        false
+        #else
+        true
+        #endif
+    }
+
+    func fetch(_ url: String) async throws -> Data {
+        guard let curl = ChildProcess.locate("curl") else { throw ValidationError("curl is not installed") }
+        let result = try await ChildProcess.run(curl, ["-sf", url])
+        guard result.status == 0 else { throw ValidationError("cannot fetch \(url)") }
+        return Data(result.output.utf8)
+    }
+
+    func format(_ value: Double, width: Int, decimals: Int = 0) -> String {
+        let text = value.isNaN ? "-" : String(format: "%.\(decimals)f", value)
+        return String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}
