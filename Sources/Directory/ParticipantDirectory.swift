@@ -239,8 +239,13 @@ public struct ParticipantDirectory: Sendable {
 
     /// The caller a bearer secret stands for, or nil when it is unknown.
     public func authenticate(bearer secret: String) async throws -> Caller? {
-        guard secret.count <= 256, let stored = try await store.record(APIToken.self, id: APIToken.hash(of: secret)) else { return nil }
-        return Caller(token: stored.record)
+        guard secret.utf8.count <= 256 else { return nil }
+        return try await caller(forTokenHash: APIToken.hash(of: secret))
+    }
+
+    /// The caller a stored token hash stands for, or nil.
+    public func caller(forTokenHash hash: String) async throws -> Caller? {
+        try await store.record(APIToken.self, id: hash).map { Caller(token: $0.record) }
     }
 
     public func auditEvents(afterID: Int64 = 0, limit: Int = 100, for caller: Caller) async throws -> [AuditEvent] {

@@ -7,6 +7,7 @@ import Keys
 /// ```swift
 /// let issuer = SSAIssuer(directory: directory, keyring: keyring, settings: settings)
 /// let jwt = try await issuer.issue(softwareID: id, organisationID: org, for: caller)   // compact JWS
+/// let prepared = try await issuer.prepare(softwareID: id, organisationID: org, for: caller) // to cache
 /// ```
 public struct SSAIssuer: Sendable {
     public struct Settings: Sendable {
@@ -32,7 +33,7 @@ public struct SSAIssuer: Sendable {
     }
 
     let directory: ParticipantDirectory
-    let settings: Settings
+    public let settings: Settings
     let signer: @Sendable () async throws -> SigningKey
     let clock: @Sendable () -> Date
 
@@ -46,6 +47,12 @@ public struct SSAIssuer: Sendable {
     }
 
     public func issue(softwareID: String, organisationID: String, for caller: Caller) async throws -> String {
+        let prepared = try await prepare(softwareID: softwareID, organisationID: organisationID, for: caller)
+        return try prepared.assertion(signedBy: try await signer(), at: clock(), jwtID: RecordIdentifier.make())
+    }
+
+    /// Checks the gates and encodes the profile's claims; nothing is signed yet.
+    public func prepare(softwareID: String, organisationID: String, for caller: Caller) async throws -> PreparedAssertion {
         let organisation = try await directory.organisation(organisationID, for: caller)
         let software = try await directory.software(softwareID, in: organisationID, for: caller)
         try Self.checkActive(organisation: organisation, software: software)
@@ -55,12 +62,8 @@ public struct SSAIssuer: Sendable {
             throw DirectoryError.incompleteData(
                 "the \(settings.profile.rawValue) profile needs \(missing.joined(separator: ", ")) before an SSA can be issued")
         }
-        let issuance = SSAIssuance(
-            issuer: settings.issuer, keystore: settings.keystore, issuedAt: clock(), lifetime: settings.lifetime,
-            jwtID: RecordIdentifier.make(), scope: settings.cdrScope)
-        let claims = profile.claims(software: software, organisation: organisation, issuance: issuance)
-        let key = try await signer()
-        return try CompactJWS.sign(payload: try claims.encoded(), header: JOSEHeader(alg: key.algorithm, kid: key.kid), with: key)
+        let claims = profile.claims(software: software, organisation: organisation, context: SSAContext(keystore: settings.keystore, scope: settings.cdrScope))
+        return try PreparedAssertion(organisationID: organisationID, softwareID: softwareID, claims: claims, issuer: settings.issuer, lifetime: settings.lifetime)
     }
 
     /// The gate: an SSA only for Active software of an Active organisation.

@@ -18,44 +18,27 @@ public enum EcosystemProfile: String, Codable, Sendable, CaseIterable {
     }
 }
 
-/// What every SSA needs beyond the software's own data.
-public struct SSAIssuance: Sendable {
-    public var issuer: String
+/// What the claim sets need beyond the records: where the keystores are, and the CDR scope.
+public struct SSAContext: Sendable {
     public var keystore: KeystoreURLs
-    public var issuedAt: Date
-    public var lifetime: TimeInterval
-    public var jwtID: String
     /// CDR: the scopes the software may request.
     public var scope: String
 
-    public init(issuer: String, keystore: KeystoreURLs, issuedAt: Date, lifetime: TimeInterval, jwtID: String, scope: String) {
-        self.issuer = issuer
+    public init(keystore: KeystoreURLs, scope: String) {
         self.keystore = keystore
-        self.issuedAt = issuedAt
-        self.lifetime = lifetime
-        self.jwtID = jwtID
         self.scope = scope
     }
 }
 
 /// One ecosystem's SSA claim set: what it requires of the directory's data, and the claims it builds.
+/// The registered claims every SSA carries (iss, iat, exp, jti) are added by `PreparedAssertion`.
 public protocol SSAClaimSetProfile: Sendable {
     /// Names of the data the profile needs but the records lack; empty when an SSA can be issued.
     func missingData(software: SoftwareStatement, organisation: Organisation) -> [String]
-    func claims(software: SoftwareStatement, organisation: Organisation, issuance: SSAIssuance) -> ClaimSet
+    func claims(software: SoftwareStatement, organisation: Organisation, context: SSAContext) -> ClaimSet
 }
 
 extension SSAClaimSetProfile {
-    /// iss, iat, exp and jti, which every profile carries.
-    func registeredClaims(_ issuance: SSAIssuance) -> ClaimSet {
-        var claims = ClaimSet()
-        claims["iss"] = .string(issuance.issuer)
-        claims["iat"] = .numericDate(issuance.issuedAt)
-        claims["exp"] = .numericDate(issuance.issuedAt.addingTimeInterval(issuance.lifetime))
-        claims["jti"] = .string(issuance.jwtID)
-        return claims
-    }
-
     func missing(_ checks: [(String, Bool)]) -> [String] {
         checks.filter { !$0.1 }.map(\.0)
     }
@@ -79,9 +62,9 @@ public struct OBIEClaimSet: SSAClaimSetProfile {
         ])
     }
 
-    public func claims(software: SoftwareStatement, organisation: Organisation, issuance: SSAIssuance) -> ClaimSet {
-        var claims = registeredClaims(issuance)
-        let urls = issuance.keystore
+    public func claims(software: SoftwareStatement, organisation: Organisation, context: SSAContext) -> ClaimSet {
+        var claims = ClaimSet()
+        let urls = context.keystore
         claims.set("software_id", software.id)
         claims.set("software_client_id", software.id)
         claims.set("software_client_name", software.clientName)
@@ -141,8 +124,8 @@ public struct CDRClaimSet: SSAClaimSetProfile {
         ])
     }
 
-    public func claims(software: SoftwareStatement, organisation: Organisation, issuance: SSAIssuance) -> ClaimSet {
-        var claims = registeredClaims(issuance)
+    public func claims(software: SoftwareStatement, organisation: Organisation, context: SSAContext) -> ClaimSet {
+        var claims = ClaimSet()
         claims.set("legal_entity_id", organisation.id)
         claims.set("legal_entity_name", organisation.legalName)
         claims.set("org_id", organisation.id)
@@ -154,13 +137,13 @@ public struct CDRClaimSet: SSAClaimSetProfile {
         claims.set("logo_uri", software.logoURI)
         claims.set("tos_uri", software.termsOfServiceURI)
         claims.set("policy_uri", software.policyURI)
-        claims.set("jwks_uri", issuance.keystore.softwareJWKS(organisation.id, software.id))
+        claims.set("jwks_uri", context.keystore.softwareJWKS(organisation.id, software.id))
         claims.set("revocation_uri", software.revocationURI)
         claims.set("recipient_base_uri", software.recipientBaseURI)
         claims.set("software_id", software.id)
         // The CDR carries a single role string, not an array.
         claims.set("software_roles", Self.softwareRole)
-        claims.set("scope", issuance.scope)
+        claims.set("scope", context.scope)
         return claims
     }
 }
@@ -180,9 +163,9 @@ public struct OpenFinanceBrasilClaimSet: SSAClaimSetProfile {
         ])
     }
 
-    public func claims(software: SoftwareStatement, organisation: Organisation, issuance: SSAIssuance) -> ClaimSet {
-        var claims = registeredClaims(issuance)
-        let urls = issuance.keystore
+    public func claims(software: SoftwareStatement, organisation: Organisation, context: SSAContext) -> ClaimSet {
+        var claims = ClaimSet()
+        let urls = context.keystore
         claims.set("software_id", software.id)
         claims.set("software_client_id", software.id)
         claims.set("software_client_name", software.clientName)

@@ -20,6 +20,7 @@ public struct SigningKey: Sendable {
     public enum Failure: Error, Equatable {
         case unreadablePrivateKey
         case rsaKeyTooSmall(bits: Int)
+        case signingFailed
     }
 
     enum Material: Sendable {
@@ -29,6 +30,8 @@ public struct SigningKey: Sendable {
 
     public let algorithm: SigningAlgorithm
     let material: Material
+    /// The same RSA key in OpenSSL, which signs it; BoringSSL keeps parsing, generation and verification.
+    private let openSSLKey: OpenSSLRSAKey?
     public let publicJWK: JSONWebKey
     public var kid: String { publicJWK.kid ?? "" }
 
@@ -74,6 +77,12 @@ public struct SigningKey: Sendable {
         jwk.alg = algorithm.rawValue
         jwk.kid = try JWKThumbprint.sha256(of: jwk)
         self.publicJWK = jwk
+        if case .rsa(let key) = material {
+            guard let openSSLKey = OpenSSLRSAKey(pkcs8PEM: key.pkcs8PEMRepresentation) else { throw Failure.unreadablePrivateKey }
+            self.openSSLKey = openSSLKey
+        } else {
+            self.openSSLKey = nil
+        }
     }
 
     /// The private key as PKCS#8 PEM: only ever handed to `KeyEncryptionKey.seal`.
@@ -88,8 +97,10 @@ public struct SigningKey: Sendable {
     /// P-256 with the fixed-width r‖s form JWS requires (RFC 7518 §3.4).
     public func sign(_ signingInput: some DataProtocol) throws -> Data {
         switch material {
-        case .rsa(let key): try key.signature(for: SHA256.hash(data: Data(signingInput)), padding: .PSS).rawRepresentation
-        case .p256(let key): try key.signature(for: Data(signingInput)).rawRepresentation
+        case .rsa:
+            guard let signature = openSSLKey?.signPSS(Data(signingInput)) else { throw Failure.signingFailed }
+            return signature
+        case .p256(let key): return try key.signature(for: Data(signingInput)).rawRepresentation
         }
     }
 }

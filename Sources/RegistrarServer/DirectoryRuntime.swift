@@ -16,6 +16,8 @@ public final class DirectoryRuntime: Sendable {
     public let keyring: DirectoryKeyring
     public let views: PublishedViews
     let documents = DocumentCache()
+    private let preparedAssertions = RevisionScopedCache<PreparedAssertion>(capacity: 10_000)
+    private let callers = RevisionScopedCache<Caller>(capacity: 10_000)
     private let revision = Atomic<Int64>(0)
     private let signer = Mutex<(revision: Int64, key: SigningKey)?>(nil)
     private let logger: Logger
@@ -38,6 +40,28 @@ public final class DirectoryRuntime: Sendable {
     }
 
     public var currentRevision: Int64 { revision.load(ordering: .acquiring) }
+
+    /// Issues an SSA. The gates and claims are worked out once per software statement and revision; a
+    /// status change moves the revision, so a Suspended organisation's software is refused at once.
+    public func issueAssertion(softwareID: String, organisationID: String, for caller: Caller) async throws -> String {
+        try caller.requireAccess(toOrganisation: organisationID)
+        let prepared = try await preparedAssertions.value(for: "\(organisationID)/\(softwareID)", at: currentRevision) {
+            try await issuer.prepare(softwareID: softwareID, organisationID: organisationID, for: caller)
+        }
+        return try prepared.assertion(signedBy: try await currentSigner(), at: Date(), jwtID: RecordIdentifier.make())
+    }
+
+    /// The caller behind a bearer token; known tokens are remembered for the revision (a token change
+    /// moves it). Unknown tokens are not remembered, so guessing cannot fill the cache.
+    public func authenticate(bearer secret: String) async throws -> Caller? {
+        guard secret.utf8.count <= 256 else { return nil }
+        let hash = APIToken.hash(of: secret)
+        let revision = currentRevision
+        if let known = callers.value(for: hash, at: revision) { return known }
+        guard let caller = try await directory.caller(forTokenHash: hash) else { return nil }
+        callers.store(caller, for: hash, at: revision)
+        return caller
+    }
 
     public func refreshRevision() async throws {
         let latest = try await store.currentRevision()

@@ -3,10 +3,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Keys
-import Synchronization
 
-/// Public documents built once per data revision and served as bytes with a strong ETag. When the
-/// revision moves, the whole cache is dropped and documents are rebuilt on their next request.
+/// Public documents built once per data revision and served as bytes with a strong ETag, keyed by the
+/// request target (path and query) so that the event-loop fast path (`PublishedDocumentFastPath`) can
+/// find them without any routing.
 final class DocumentCache: Sendable {
     struct Document: Sendable {
         let body: ByteBuffer
@@ -16,40 +16,45 @@ final class DocumentCache: Sendable {
         let headers: HTTPFields
     }
 
-    /// Bounds memory when callers vary query parameters.
-    static let maximumEntries = 512
+    private let cache = RevisionScopedCache<Document>(capacity: 512)
 
-    private let state = Mutex<(revision: Int64, documents: [String: Document])>((-1, [:]))
-
-    func document(_ key: String, revision: Int64, contentType: String, build: () async throws -> Data) async throws -> Document {
-        try await document(key, revision: revision, contentType: contentType) { (try await build(), HTTPFields()) }
+    func cached(_ target: String, revision: Int64) -> Document? {
+        cache.value(for: target, at: revision)
     }
 
-    func document(_ key: String, revision: Int64, contentType: String, build: () async throws -> (Data, HTTPFields)) async throws -> Document {
-        if let hit = state.withLock({ $0.revision == revision ? $0.documents[key] : nil }) { return hit }
-        let (bytes, headers) = try await build()
-        let digest = Base64URL.encode(SHA256.hash(data: bytes))
-        let document = Document(body: ByteBuffer(bytes: bytes), etag: "\"\(digest)\"", contentType: contentType, headers: headers)
-        state.withLock { state in
-            if revision > state.revision { state = (revision, [:]) }
-            if revision == state.revision, state.documents.count < Self.maximumEntries { state.documents[key] = document }
+    func document(for request: Request, revision: Int64, contentType: String, build: () async throws -> Data) async throws -> Document {
+        try await document(for: request, revision: revision, contentType: contentType) { (try await build(), HTTPFields()) }
+    }
+
+    func document(
+        for request: Request, revision: Int64, contentType: String, build: () async throws -> (Data, HTTPFields)
+    ) async throws -> Document {
+        try await cache.value(for: request.head.path ?? "", at: revision) {
+            let (bytes, headers) = try await build()
+            let digest = Base64URL.encode(SHA256.hash(data: bytes))
+            return Document(body: ByteBuffer(bytes: bytes), etag: "\"\(digest)\"", contentType: contentType, headers: headers)
         }
-        return document
     }
 }
 
 /// Conditional GET (RFC 9110 §13.1.2): `If-None-Match` uses the weak comparison, and `*` matches.
 enum ConditionalResponse {
-    static func make(_ document: DocumentCache.Document, for request: Request, maxAge: Int) -> Response {
+    /// Status, headers and whether to send the body: the one decision both serving paths use.
+    static func decide(_ document: DocumentCache.Document, ifNoneMatch: String?, maxAge: Int) -> (HTTPResponse.Status, HTTPFields, Bool) {
         var headers = document.headers
         headers[.eTag] = document.etag
         headers[.cacheControl] = "public, max-age=\(maxAge)"
         headers[.vary] = "Accept-Encoding"
-        if let condition = request.headers[.ifNoneMatch], matches(condition, etag: document.etag) {
-            return Response(status: .notModified, headers: headers)
+        if let ifNoneMatch, matches(ifNoneMatch, etag: document.etag) {
+            return (.notModified, headers, false)
         }
         headers[.contentType] = document.contentType
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: document.body))
+        return (.ok, headers, true)
+    }
+
+    static func make(_ document: DocumentCache.Document, for request: Request, maxAge: Int) -> Response {
+        let (status, headers, withBody) = decide(document, ifNoneMatch: request.headers[.ifNoneMatch], maxAge: maxAge)
+        return Response(status: status, headers: headers, body: withBody ? .init(byteBuffer: document.body) : .init())
     }
 
     static func matches(_ condition: String, etag: String) -> Bool {

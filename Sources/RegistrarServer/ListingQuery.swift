@@ -35,10 +35,6 @@ struct ListingQuery: Sendable {
     var effectivePage: Int { page ?? 1 }
     var effectivePageSize: Int { pageSize ?? Self.defaultPageSize }
 
-    var cacheKey: String {
-        "\(page.map(String.init) ?? "-"):\(pageSize.map(String.init) ?? "-"):\(updatedSince.map(Timestamp.format) ?? "-")"
-    }
-
     func page<T>(of all: [T]) -> [T] {
         guard isPaged else { return all }
         let start = (effectivePage - 1) * effectivePageSize

@@ -46,7 +46,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard let authorization = request.headers[.authorization] else { return try await next(request, context) }
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
-              let caller = try await runtime.directory.authenticate(bearer: String(parts[1]).trimmingCharacters(in: .whitespaces))
+              let caller = try await runtime.authenticate(bearer: String(parts[1]).trimmingCharacters(in: .whitespaces))
         else {
             throw DirectoryError.unauthenticated("the bearer token is not valid")
         }

@@ -1,5 +1,6 @@
 import Directory
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -11,6 +12,8 @@ import ServiceLifecycle
 /// try await application.runService()
 /// ```
 public enum RegistrarApplication {
+    static let serverName = "Registrar"
+
     public static func build(
         runtime: DirectoryRuntime, logger: Logger = Logger(label: "registrar.http"),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -19,7 +22,8 @@ public enum RegistrarApplication {
         let configuration = runtime.configuration
         let application = Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Registrar"),
+            server: .http1(configuration: .init(additionalChannelHandlers: [PublishedDocumentFastPath(runtime: runtime)])),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
             services: [RevisionPoller(runtime: runtime)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

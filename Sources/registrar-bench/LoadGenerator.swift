@@ -1,6 +1,8 @@
 import ArgumentParser
 import ChildProcess
 import Foundation
+import Keys
+import Synchronization
 
 /// wrk, run against one URL; its report parsed into requests/s and the 99th percentile latency.
 struct LoadGenerator {
@@ -132,5 +134,28 @@ enum OpenSSLSpeed {
             if fields.count >= 7, let signs = Double(fields[5]) { return signs }
         }
         throw ValidationError("cannot read openssl speed's output:\n\(result.output)")
+    }
+}
+
+/// PS256 signatures per second with Registrar's own signing code, no HTTP: the ceiling for SSA issuance.
+enum SigningRate {
+    static func measure(threads: Int, seconds: Double) throws -> Double {
+        let key = try SigningKey.generate(.PS256)
+        let input = Data(repeating: 0x41, count: 1500)
+        let deadline = Date().addingTimeInterval(seconds)
+        let counts = Mutex<Int>(0)
+        let group = DispatchGroup()
+        for _ in 0..<threads {
+            DispatchQueue.global().async(group: group) {
+                var done = 0
+                while Date() < deadline {
+                    _ = try? key.sign(input)
+                    done += 1
+                }
+                counts.withLock { $0 += done }
+            }
+        }
+        group.wait()
+        return Double(counts.withLock { $0 }) / seconds
     }
 }

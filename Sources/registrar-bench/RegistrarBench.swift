@@ -85,6 +85,8 @@ struct RegistrarBench: AsyncParsableCommand {
         let ssaPath = "/organisations/\(credentials.providerOrganisationID)/software-statements/\(credentials.softwareStatementID)/assertion"
         let ssa = try await load.run(url: base + ssaPath, headers: ["Authorization: Bearer \(credentials.providerToken)"])
         let openssl = try await OpenSSLSpeed.rsa2048SignaturesPerSecond(seconds: max(3, duration / 2))
+        let inProcess = try SigningRate.measure(threads: 1, seconds: 3)
+        let inProcessParallel = try SigningRate.measure(threads: cores, seconds: 3)
 
         print("")
         print("document        registrar req/s   p99 ms   nginx req/s   ratio   target")
@@ -101,6 +103,7 @@ struct RegistrarBench: AsyncParsableCommand {
         print("SSA issuance over HTTP (PS256): \(format(ssa.requestsPerSecond, width: 0)) req/s, p99 \(format(ssa.p99Milliseconds, width: 0, decimals: 2)) ms, "
             + "server used \(format(ssa.coresUsed, width: 0, decimals: 2)) cores → \(format(perCoreUsed, width: 0)) SSAs/s per core")
         print("openssl speed rsa2048: \(format(openssl, width: 0)) sign/s on one core")
+        print("swift-crypto (BoringSSL) PS256 in process: \(format(inProcess, width: 0)) sign/s on one thread, \(format(inProcessParallel, width: 0)) on \(cores)")
         print("ratio: \(format(ssaRatio, width: 0, decimals: 2)) of OpenSSL's sign rate per core used (target ≥ 0.8: \(ssaRatio >= 0.8 ? "met" : "NOT MET"))")
         print("note: wrk shares the same \(cores) cores with the server under test, for Registrar and nginx alike")
     }

@@ -1,5 +1,6 @@
 import Directory
 import Foundation
+import Keys
 import Testing
 
 @Suite struct SSAClaimSetTests {
@@ -20,22 +21,27 @@ import Testing
             revocationURI: "https://tpp.example/revoke", recipientBaseURI: "https://tpp.example", roles: ["AISP"], createdAt: now, updatedAt: now)
     }
 
-    var issuance: SSAIssuance {
-        SSAIssuance(issuer: "Registrar", keystore: KeystoreURLs(baseURL: "https://directory.example/"), issuedAt: now, lifetime: 600, jwtID: "jti-1", scope: "openid")
+    var issuance: SSAContext {
+        SSAContext(keystore: KeystoreURLs(baseURL: "https://directory.example/"), scope: "openid")
     }
 
     @Test(arguments: EcosystemProfile.allCases)
-    func everyProfileCarriesRegisteredClaimsAsWholeSeconds(profile: EcosystemProfile) {
-        let claims = profile.claimSet.claims(software: software, organisation: organisation, issuance: issuance)
-        #expect(claims["iss"] == .string("Registrar"))
-        #expect(claims["iat"] == .integer(1_800_000_000))
-        #expect(claims["exp"] == .integer(1_800_000_600))
-        #expect(claims["jti"] == .string("jti-1"))
-        #expect(claims["software_id"] == .string(software.id))
+    func everyProfileCarriesRegisteredClaimsAsWholeSeconds(profile: EcosystemProfile) throws {
+        let claims = profile.claimSet.claims(software: software, organisation: organisation, context: issuance)
+        let prepared = try PreparedAssertion(organisationID: organisation.id, softwareID: software.id, claims: claims, issuer: "Registrar \"Directory\"", lifetime: 600)
+        let key = try SigningKey.generate(.ES256)
+        let token = try prepared.assertion(signedBy: key, at: now, jwtID: "jti-1")
+        let decoded = try JSONDecoder().decode([String: JSONValue].self, from: CompactJWS.verify(token, with: key.publicJWK).payload)
+        #expect(decoded["iss"] == .string("Registrar \"Directory\""))
+        #expect(decoded["iat"] == .integer(1_800_000_000))
+        #expect(decoded["exp"] == .integer(1_800_000_600))
+        #expect(decoded["jti"] == .string("jti-1"))
+        #expect(decoded["software_id"] == .string(software.id))
+        #expect(decoded.count == claims.members.count + 4)
     }
 
     @Test func obieVersionStaysTextAndLinksPointAtTheKeystore() {
-        let claims = OBIEClaimSet().claims(software: software, organisation: organisation, issuance: issuance)
+        let claims = OBIEClaimSet().claims(software: software, organisation: organisation, context: issuance)
         #expect(claims["software_version"] == .string("1.5"))
         #expect(claims["software_jwks_endpoint"] == .string("https://directory.example/organisations/\(organisation.id)/software-statements/\(software.id)/jwks"))
         #expect(claims["org_jwks_revoked_endpoint"] == .string("https://directory.example/organisations/\(organisation.id)/jwks/revoked"))
@@ -45,7 +51,7 @@ import Testing
     }
 
     @Test func cdrCarriesTheSingleRoleStringAndScope() {
-        let claims = CDRClaimSet().claims(software: software, organisation: organisation, issuance: issuance)
+        let claims = CDRClaimSet().claims(software: software, organisation: organisation, context: issuance)
         #expect(claims["software_roles"] == .string("data-recipient-software-product"))
         #expect(claims["legal_entity_id"] == .string(organisation.id))
         #expect(claims["scope"] == .string("openid"))
@@ -53,7 +59,7 @@ import Testing
     }
 
     @Test func brasilCarriesRoleObjectsAndTransportKeystores() {
-        let claims = OpenFinanceBrasilClaimSet().claims(software: software, organisation: organisation, issuance: issuance)
+        let claims = OpenFinanceBrasilClaimSet().claims(software: software, organisation: organisation, context: issuance)
         #expect(claims["software_statement_roles"] == .array([.object(["role": .string("AISP"), "authorisation_domain": .string("Open Finance"), "status": .string("Active")])]))
         #expect(claims["org_number"] == .string("12345678000190"))
         #expect(claims["software_jwks_transport_uri"] != nil)

@@ -12,9 +12,7 @@ enum PublicDirectoryRoutes {
 
         routes.add(.get, "/participants") { request, _ in
             let listing = try ListingQuery(request.uri.queryParameters)
-            let document = try await runtime.documents.document(
-                "participants?\(listing.cacheKey)", revision: runtime.currentRevision, contentType: "application/json"
-            ) {
+            let document = try await runtime.documents.document(for: request, revision: runtime.currentRevision, contentType: "application/json") {
                 let all = try await runtime.views.participants(.init(updatedSince: listing.updatedSince))
                 let headers = listing.headers(total: all.count, url: runtime.configuration.keystore.baseURL + "/participants")
                 return (try RecordCoding.encoder.encode(listing.page(of: all)), headers)
@@ -24,21 +22,21 @@ enum PublicDirectoryRoutes {
 
         routes.add(.get, "/participants/{organisationId}") { request, context in
             let id = try HTTPExchange.parameter("organisationId", in: context)
-            let document = try await runtime.documents.document("participant:\(id)", revision: runtime.currentRevision, contentType: "application/json") {
+            let document = try await runtime.documents.document(for: request, revision: runtime.currentRevision, contentType: "application/json") {
                 try RecordCoding.encoder.encode(try await runtime.views.participant(id))
             }
             return ConditionalResponse.make(document, for: request, maxAge: maxAge)
         }
 
         routes.add(.get, "/status/organisations") { request, _ in
-            let document = try await runtime.documents.document("status:organisations", revision: runtime.currentRevision, contentType: "application/json") {
+            let document = try await runtime.documents.document(for: request, revision: runtime.currentRevision, contentType: "application/json") {
                 try RecordCoding.encoder.encode(try await runtime.views.organisationStatuses())
             }
             return ConditionalResponse.make(document, for: request, maxAge: maxAge)
         }
 
         routes.add(.get, "/status/software-statements") { request, _ in
-            let document = try await runtime.documents.document("status:software", revision: runtime.currentRevision, contentType: "application/json") {
+            let document = try await runtime.documents.document(for: request, revision: runtime.currentRevision, contentType: "application/json") {
                 try RecordCoding.encoder.encode(try await runtime.views.softwareStatuses())
             }
             return ConditionalResponse.make(document, for: request, maxAge: maxAge)
@@ -56,8 +54,7 @@ enum PublicDirectoryRoutes {
             routes.add(.get, path) { request, context in
                 let organisationID = try HTTPExchange.parameter("organisationId", in: context)
                 let softwareID = isSoftware ? try HTTPExchange.parameter("softwareStatementId", in: context) : nil
-                let key = "keystore:\(organisationID):\(softwareID ?? "-"):\(selection)"
-                let document = try await runtime.documents.document(key, revision: runtime.currentRevision, contentType: "application/jwk-set+json") {
+                let document = try await runtime.documents.document(for: request, revision: runtime.currentRevision, contentType: "application/jwk-set+json") {
                     try await runtime.views.keystore(organisationID: organisationID, softwareID: softwareID, selection: selection).encoded()
                 }
                 return ConditionalResponse.make(document, for: request, maxAge: maxAge)

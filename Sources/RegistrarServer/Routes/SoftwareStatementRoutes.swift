@@ -50,7 +50,7 @@ enum SoftwareStatementRoutes {
             let caller = try context.requireCaller()
             let organisationID = try HTTPExchange.parameter("organisationId", in: context)
             let softwareID = try HTTPExchange.parameter("softwareStatementId", in: context)
-            let jwt = try await runtime.issuer.issue(softwareID: softwareID, organisationID: organisationID, for: caller)
+            let jwt = try await runtime.issueAssertion(softwareID: softwareID, organisationID: organisationID, for: caller)
             var headers = HTTPFields()
             headers[.contentType] = "application/jwt"
             headers[.cacheControl] = "no-store"

@@ -1,0 +1,58 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+/// The event-loop fast path for cached public documents answers exactly as the router would.
+@Suite struct FastPathTests {
+    @Test func cachedAnswerMatchesTheRoutedAnswer() async throws {
+        try await LiveDirectory.run { live in
+            for path in ["/jwks", "/participants", "/participants?page=1&page-size=1", "/.well-known/openid-configuration", "/status/organisations"] {
+                let routed = try await live.get(path)
+                let fast = try await live.get(path)
+                #expect(routed.status == .ok && fast.status == .ok)
+                #expect(fast.body == routed.body, "\(path)")
+                var routedHeaders = routed.headers, fastHeaders = fast.headers
+                routedHeaders[.date] = nil
+                fastHeaders[.date] = nil
+                #expect(Dictionary(grouping: fastHeaders, by: \.name.canonicalName).mapValues { $0.map(\.value) }
+                        == Dictionary(grouping: routedHeaders, by: \.name.canonicalName).mapValues { $0.map(\.value) }, "\(path)")
+                #expect(fast.headers[.date]?.hasSuffix(" GMT") == true)
+            }
+        }
+    }
+
+    @Test func headAndConditionalRequestsOnCachedDocuments() async throws {
+        try await LiveDirectory.run { live in
+            let full = try await live.get("/jwks")
+            let head = try await live.request(.head, "/jwks")
+            #expect(head.status == .ok && head.body.isEmpty)
+            #expect(head.headers[.contentLength] == String(full.body.count))
+            var conditional = HTTPFields()
+            conditional[.ifNoneMatch] = try #require(full.headers[.eTag])
+            let notModified = try await live.get("/jwks", headers: conditional)
+            #expect(notModified.status == .notModified && notModified.body.isEmpty && notModified.headers[.eTag] == full.headers[.eTag])
+        }
+    }
+
+    @Test func requestsWithCredentialsAlwaysReachTheRouter() async throws {
+        try await LiveDirectory.run { live in
+            _ = try await live.get("/jwks")
+            #expect(try await live.get("/jwks", token: "rgr_forged").status == .unauthorized)
+        }
+    }
+
+    @Test(.enabled(if: Witness.pythonAvailable || Witness.strict))
+    func pipelinedResponsesStayInOrder() async throws {
+        try await LiveDirectory.run { live in
+            _ = try await live.get("/jwks")  // cached: the fast path could answer it at once
+            // The first request goes to the router (not cached: an unknown participant), the second is
+            // cached; the second must still be answered after the first.
+            let result = try await Witness.python(
+                "pipelined_requests.py", ["127.0.0.1", String(live.port), "/participants/\(UUID().uuidString.lowercased())", "/jwks", "/jwks"])
+            let lines = result.output.split(separator: "\n")
+            #expect(lines.count == 3)
+            #expect(lines.first?.hasPrefix("HTTP/1.1 404") == true)
+            #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("HTTP/1.1 200") && $0.contains("{\"keys\"") })
+        }
+    }
+}
