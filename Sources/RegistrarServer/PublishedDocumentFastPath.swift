@@ -32,6 +32,7 @@ final class PublishedDocumentFastPath: ChannelDuplexHandler, RemovableChannelHan
             if routedInFlight == 0, let document = servable(request) {
                 answered = true
                 respond(to: request, with: document, context: context)
+                RegistrarMetrics.fastPathResponses.increment()
                 return
             }
             routedInFlight += 1

@@ -103,7 +103,7 @@ struct RegistrarBench: AsyncParsableCommand {
         print("SSA issuance over HTTP (PS256): \(format(ssa.requestsPerSecond, width: 0)) req/s, p99 \(format(ssa.p99Milliseconds, width: 0, decimals: 2)) ms, "
             + "server used \(format(ssa.coresUsed, width: 0, decimals: 2)) cores → \(format(perCoreUsed, width: 0)) SSAs/s per core")
         print("openssl speed rsa2048: \(format(openssl, width: 0)) sign/s on one core")
-        print("swift-crypto (BoringSSL) PS256 in process: \(format(inProcess, width: 0)) sign/s on one thread, \(format(inProcessParallel, width: 0)) on \(cores)")
+        print("Registrar PS256 signer (OpenSSL) in process, no HTTP: \(format(inProcess, width: 0)) sign/s on one thread, \(format(inProcessParallel, width: 0)) on \(cores)")
         print("ratio: \(format(ssaRatio, width: 0, decimals: 2)) of OpenSSL's sign rate per core used (target ≥ 0.8: \(ssaRatio >= 0.8 ? "met" : "NOT MET"))")
         print("note: wrk shares the same \(cores) cores with the server under test, for Registrar and nginx alike")
     }

@@ -56,3 +56,19 @@ import Testing
         }
     }
 }
+
+@Suite struct MetricsTests {
+    @Test func operatorsReadPrometheusMetricsOthersDoNot() async throws {
+        try await LiveDirectory.run { live in
+            _ = try await live.get("/jwks")
+            _ = try await live.get("/jwks")
+            #expect(try await live.get("/metrics").status == .unauthorized)
+            #expect(try await live.get("/metrics", token: live.credentials.providerToken).status == .forbidden)
+            let metrics = try await live.get("/metrics", token: live.credentials.operatorToken)
+            #expect(metrics.status == .ok)
+            #expect(metrics.headers[.contentType] == "text/plain; version=0.0.4")
+            #expect(metrics.text.contains("# TYPE hb_requests counter"))
+            #expect(metrics.text.contains("registrar_fast_path_responses_total"))
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import Directory
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Keys
 
@@ -31,6 +32,14 @@ enum DiscoveryRoutes {
                 return bytes
             }
             return ConditionalResponse.make(document, for: request, maxAge: maxAge)
+        }
+
+        routes.add(.get, "/metrics") { _, context in
+            _ = try context.requireOperator()
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4"
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: RegistrarMetrics.registry.emitToBuffer())))
         }
 
         routes.add(.get, "/health") { _, _ in
