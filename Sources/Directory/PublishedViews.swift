@@ -36,18 +36,18 @@ public struct PublishedViews: Sendable {
         return ParticipantEntry(organisation: organisation, servers: try await store.records(AuthorisationServer.self, ownerID: organisationID).map(\.record))
     }
 
-    public func organisationStatuses() async throws -> StatusList<OrganisationStatusEntry> {
-        StatusList(data: try await store.records(Organisation.self).map {
-            OrganisationStatusEntry(organisationId: $0.record.id, status: $0.record.status.rawValue, updatedAt: Timestamp.format($0.record.updatedAt))
-        })
+    /// Every organisation's status, ordered by id; `updatedSince` keeps those changed after it.
+    public func organisationStatuses(updatedSince: Date? = nil) async throws -> [OrganisationStatusEntry] {
+        try await store.records(Organisation.self).map(\.record).filter { $0.updatedAt > (updatedSince ?? .distantPast) }.map {
+            OrganisationStatusEntry(organisationId: $0.id, status: $0.status.rawValue, updatedAt: Timestamp.format($0.updatedAt))
+        }
     }
 
-    public func softwareStatuses() async throws -> StatusList<SoftwareStatusEntry> {
-        StatusList(data: try await store.records(SoftwareStatement.self).map {
-            SoftwareStatusEntry(
-                softwareStatementId: $0.record.id, organisationId: $0.record.organisationID, status: $0.record.status.rawValue,
-                updatedAt: Timestamp.format($0.record.updatedAt))
-        })
+    /// Every software statement's status, ordered by id; `updatedSince` keeps those changed after it.
+    public func softwareStatuses(updatedSince: Date? = nil) async throws -> [SoftwareStatusEntry] {
+        try await store.records(SoftwareStatement.self).map(\.record).filter { $0.updatedAt > (updatedSince ?? .distantPast) }.map {
+            SoftwareStatusEntry(softwareStatementId: $0.id, organisationId: $0.organisationID, status: $0.status.rawValue, updatedAt: Timestamp.format($0.updatedAt))
+        }
     }
 
     /// Which of a keystore owner's keys a JWKS shows.
@@ -85,6 +85,8 @@ public struct PublishedViews: Sendable {
 
 public struct StatusList<Entry: Codable & Sendable>: Codable, Sendable {
     public var data: [Entry]
+
+    public init(data: [Entry]) { self.data = data }
 }
 
 public struct OrganisationStatusEntry: Codable, Sendable, Equatable {

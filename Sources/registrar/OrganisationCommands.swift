@@ -5,7 +5,7 @@ import Foundation
 struct OrganisationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "org", abstract: "Create, list, show organisations and change their status.",
-        subcommands: [Create.self, List.self, Show.self, SetStatus.self])
+        subcommands: [Create.self, List.self, Show.self, SetStatus.self, AddKey.self, RevokeKey.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an organisation (Active).")

@@ -7,7 +7,7 @@ import RegistrarServer
 struct SoftwareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "software", abstract: "Create, list, show software statements and change their status.",
-        subcommands: [Create.self, List.self, Show.self, SetStatus.self, AddKey.self])
+        subcommands: [Create.self, List.self, Show.self, SetStatus.self, AddKey.self, RevokeKey.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a software statement (Active) for an organisation.")
@@ -84,23 +84,6 @@ struct SoftwareCommand: AsyncParsableCommand {
                 let software = try await findSoftware(id, in: store)
                 let updated = try await ParticipantDirectory(store: store).setSoftwareStatus(id, in: software.organisationID, to: next, by: .cli)
                 if output.json { try Output.json(updated) } else { print("\(updated.id) is now \(updated.status.rawValue)") }
-            }
-        }
-    }
-
-    struct AddKey: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a public key (JWK or PEM file) in a software statement's keystore.")
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var output: OutputOptions
-        @Argument(help: "Software statement id.") var id: String
-        @Argument(help: "Key file (JWK JSON or PEM public key), or - for standard input.") var file: String
-
-        func run() async throws {
-            try await withStore(store) { store in
-                let software = try await findSoftware(id, in: store)
-                let key = try await ParticipantDirectory(store: store).addKey(
-                    try readInput(file), to: .software(organisationID: software.organisationID, softwareID: id), by: .cli)
-                if output.json { try Output.json(key) } else { print(key.kid) }
             }
         }
     }

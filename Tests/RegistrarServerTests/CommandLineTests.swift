@@ -1,4 +1,6 @@
+import ChildProcess
 import Directory
+import Keys
 import Foundation
 import Testing
 
@@ -75,5 +77,28 @@ import Testing
             let result = try await Witness.run(Witness.registrarBinary, command + ["--help"])
             #expect(result.status == 0 && result.output.contains("USAGE:"), "\(command)")
         }
+    }
+}
+
+@Suite struct CommandLineKeyTests {
+    @Test func keysAreAddedAndRevokedForOrganisationsAndSoftware() async throws {
+        let data = try TestStores.temporaryFolder()
+        func registrar(_ arguments: [String], input: Data? = nil) async throws -> Witness.Result {
+            try await ChildProcess.run(Witness.registrarBinary, arguments + ["--data", data.path], input: input)
+        }
+        _ = try await registrar(["init"])
+        let organisation = try await registrar(["org", "create", "--name", "Keys Ltd", "--country", "GB"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let software = try await registrar(["software", "create", "--org", organisation, "--name", "App"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        for owner in [organisation, software] {
+            let key = try SigningKey.generate(.ES256)
+            let added = try await registrar(["org", "add-key", owner, "-"], input: try JOSEJSON.encoder.encode(key.publicJWK))
+            #expect(added.status == 0 && added.output == "\(key.kid)\n", "\(added.errors)")
+            let revoked = try await registrar(["software", "revoke-key", owner, key.kid, "--reason", "superseded"])
+            #expect(revoked.output == "\(key.kid) revoked\n", "\(revoked.errors)")
+            let again = try await registrar(["org", "revoke-key", owner, key.kid])
+            #expect(again.status == 1 && again.errors == "registrar: error: key \(key.kid) is already revoked\n")
+        }
+        let refused = try await registrar(["org", "add-key", organisation, "-"], input: Data(#"{"kty":"oct","k":"c2VjcmV0"}"#.utf8))
+        #expect(refused.status == 1 && refused.errors == "registrar: error: symmetric (oct) keys are never published\n")
     }
 }

@@ -102,6 +102,12 @@ import Testing
             let software = try await live.get("/status/software-statements").json(StatusList<SoftwareStatusEntry>.self)
             #expect(software.data.map(\.status) == ["Inactive"])
 
+            let page = try await live.get("/status/organisations?page=2&page-size=1")
+            #expect(try page.json(StatusList<OrganisationStatusEntry>.self).data.count == 1)
+            #expect(page.headers[HTTPField.Name("X-Total-Count")!] == "2")
+            let recent = try await live.get("/status/software-statements?updated-since=\(Timestamp.format(Date().addingTimeInterval(-60)))")
+            #expect(try recent.json(StatusList<SoftwareStatusEntry>.self).data.count == 1)
+
             let refused = try await live.send(.put, "/organisations/\(organisation)/status", json: #"{"status":"Suspended"}"#, token: live.credentials.operatorToken)
             #expect(refused.status == .conflict)
             #expect(try refused.object()["code"] as? String == "invalid_transition")

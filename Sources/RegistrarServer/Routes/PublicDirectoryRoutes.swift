@@ -29,15 +29,21 @@ enum PublicDirectoryRoutes {
         }
 
         routes.add(.get, "/status/organisations") { request, _ in
+            let listing = try ListingQuery(request.uri.queryParameters)
             let document = try await runtime.documents.document(for: request, revision: runtime.currentRevision, contentType: "application/json") {
-                try RecordCoding.encoder.encode(try await runtime.views.organisationStatuses())
+                let all = try await runtime.views.organisationStatuses(updatedSince: listing.updatedSince)
+                return (try RecordCoding.encoder.encode(StatusList(data: listing.page(of: all))),
+                        listing.headers(total: all.count, url: runtime.configuration.keystore.baseURL + "/status/organisations"))
             }
             return ConditionalResponse.make(document, for: request, maxAge: maxAge)
         }
 
         routes.add(.get, "/status/software-statements") { request, _ in
+            let listing = try ListingQuery(request.uri.queryParameters)
             let document = try await runtime.documents.document(for: request, revision: runtime.currentRevision, contentType: "application/json") {
-                try RecordCoding.encoder.encode(try await runtime.views.softwareStatuses())
+                let all = try await runtime.views.softwareStatuses(updatedSince: listing.updatedSince)
+                return (try RecordCoding.encoder.encode(StatusList(data: listing.page(of: all))),
+                        listing.headers(total: all.count, url: runtime.configuration.keystore.baseURL + "/status/software-statements"))
             }
             return ConditionalResponse.make(document, for: request, maxAge: maxAge)
         }
