@@ -27,12 +27,18 @@ public struct PreparedAssertion: Sendable {
         var payload = Data(#"{"exp":\#(issuedAt + Int64(lifetime)),"iat":\#(issuedAt),"iss":"#.utf8)
         payload.append(encodedIssuer)
         payload.append(contentsOf: #","jti":"#.utf8)
-        payload.append(try RecordCoding.encoder.encode(jwtID))
+        payload.append(try Self.jsonString(jwtID))
         if !members.isEmpty {
             payload.append(UInt8(ascii: ","))
             payload.append(members)
         }
         payload.append(UInt8(ascii: "}"))
-        return try CompactJWS.sign(payload: payload, header: JOSEHeader(alg: key.algorithm, kid: key.kid), with: key)
+        return try CompactJWS.signJWT(payload: payload, with: key)
+    }
+
+    /// Identifiers Registrar makes (UUIDs) need no escaping; anything else goes through the encoder.
+    private static func jsonString(_ text: String) throws -> Data {
+        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        return plain ? Data("\"\(text)\"".utf8) : try RecordCoding.encoder.encode(text)
     }
 }

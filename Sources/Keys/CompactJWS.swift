@@ -30,7 +30,16 @@ public enum CompactJWS {
     }
 
     public static func sign(payload: Data, header: JOSEHeader, with key: SigningKey) throws -> String {
-        let signingInput = Base64URL.encode(try JOSEJSON.encoder.encode(header)) + "." + Base64URL.encode(payload)
+        try sign(payload: payload, encodedHeader: Base64URL.encode(try JOSEJSON.encoder.encode(header)), with: key)
+    }
+
+    /// A JWT with the key's own header (alg, kid, typ JWT), encoded once per key.
+    public static func signJWT(payload: Data, with key: SigningKey) throws -> String {
+        try sign(payload: payload, encodedHeader: key.encodedJWTHeader, with: key)
+    }
+
+    private static func sign(payload: Data, encodedHeader: String, with key: SigningKey) throws -> String {
+        let signingInput = encodedHeader + "." + Base64URL.encode(payload)
         return signingInput + "." + Base64URL.encode(try key.sign(Data(signingInput.utf8)))
     }
 

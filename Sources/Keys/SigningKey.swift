@@ -34,6 +34,8 @@ public struct SigningKey: Sendable {
     private let openSSLKey: OpenSSLRSAKey?
     public let publicJWK: JSONWebKey
     public var kid: String { publicJWK.kid ?? "" }
+    /// The base64url JWS header `{"alg":…,"kid":…,"typ":"JWT"}`, the same for every token this key signs.
+    public let encodedJWTHeader: String
 
     public static let minimumRSABits = 2048
 
@@ -77,6 +79,7 @@ public struct SigningKey: Sendable {
         jwk.alg = algorithm.rawValue
         jwk.kid = try JWKThumbprint.sha256(of: jwk)
         self.publicJWK = jwk
+        self.encodedJWTHeader = Base64URL.encode(try JOSEJSON.encoder.encode(JOSEHeader(alg: algorithm, kid: jwk.kid)))
         if case .rsa(let key) = material {
             guard let openSSLKey = OpenSSLRSAKey(pkcs8PEM: key.pkcs8PEMRepresentation) else { throw Failure.unreadablePrivateKey }
             self.openSSLKey = openSSLKey

@@ -40,6 +40,15 @@ import Testing
         #expect(decoded.count == claims.members.count + 4)
     }
 
+    @Test func identifiersThatNeedEscapingAreStillValidJSON() throws {
+        let prepared = try PreparedAssertion(organisationID: "o", softwareID: "s", claims: ClaimSet(), issuer: "i", lifetime: 60)
+        let key = try SigningKey.generate(.ES256)
+        let token = try prepared.assertion(signedBy: key, at: now, jwtID: "a\"b\\c\u{1}")
+        let decoded = try JSONDecoder().decode([String: JSONValue].self, from: CompactJWS.verify(token, with: key.publicJWK).payload)
+        #expect(decoded["jti"] == .string("a\"b\\c\u{1}"))
+        #expect(decoded.count == 4)
+    }
+
     @Test func obieVersionStaysTextAndLinksPointAtTheKeystore() {
         let claims = OBIEClaimSet().claims(software: software, organisation: organisation, context: issuance)
         #expect(claims["software_version"] == .string("1.5"))
