@@ -22,9 +22,10 @@ public enum ChildProcess {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 unblockSignals()
-                continuation.resume(with: Swift.Result {
-                    try runBlocking(executable, arguments, input: input, environment: environment, directory: directory)
-                })
+                continuation.resume(
+                    with: Swift.Result {
+                        try runBlocking(executable, arguments, input: input, environment: environment, directory: directory)
+                    })
             }.start()
         }
     }
@@ -91,6 +92,7 @@ public enum ChildProcess {
         drained.wait()
         process.waitUntilExit()
         return Result(
-            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self), errors: String(decoding: errorData, as: UTF8.self))
+            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+            errors: String(decoding: errorData, as: UTF8.self))
     }
 }

@@ -67,7 +67,9 @@ public struct APIResource: Codable, Sendable, Equatable {
         case certificationStatus
     }
 
-    public init(id: String, family: String, version: String, discoveryEndpoints: [String], certificationStatus: CertificationStatus = .selfCertified) {
+    public init(
+        id: String, family: String, version: String, discoveryEndpoints: [String], certificationStatus: CertificationStatus = .selfCertified
+    ) {
         self.id = id
         self.family = family
         self.version = version

@@ -51,7 +51,8 @@ public struct ChangeSet: Sendable {
     }
 
     private static func row<R: StoredRecord>(for record: R) throws -> StoredRow {
-        StoredRow(id: record.id, ownerID: record.ownerID, revision: 0, updatedAt: record.updatedAt, body: try RecordCoding.encoder.encode(record))
+        StoredRow(
+            id: record.id, ownerID: record.ownerID, revision: 0, updatedAt: record.updatedAt, body: try RecordCoding.encoder.encode(record))
     }
 
     private static func auditJSON<R: StoredRecord>(_ record: R) -> String? {
@@ -77,7 +78,10 @@ public struct AuditEvent: Codable, Sendable, Equatable {
         case subjectID = "subjectId"
     }
 
-    public init(id: Int64, at: Date, actor: String, action: String, subjectType: String, subjectID: String, before: String?, after: String?, revision: Int64 = 0) {
+    public init(
+        id: Int64, at: Date, actor: String, action: String, subjectType: String, subjectID: String, before: String?, after: String?,
+        revision: Int64 = 0
+    ) {
         self.id = id
         self.at = at
         self.actor = actor

@@ -22,7 +22,9 @@ public struct DirectoryKeyring: Sendable {
     }
 
     public func keys() async throws -> [Stored<DirectorySigningKey>] {
-        try await store.records(DirectorySigningKey.self).sorted { ($0.record.createdAt, $0.record.id) < ($1.record.createdAt, $1.record.id) }
+        try await store.records(DirectorySigningKey.self).sorted {
+            ($0.record.createdAt, $0.record.id) < ($1.record.createdAt, $1.record.id)
+        }
     }
 
     /// Creates a current and a next key when there is no current key; a no-op otherwise.
@@ -41,7 +43,9 @@ public struct DirectoryKeyring: Sendable {
 
     /// next → current, current → retired, and a new next key of `algorithm` (the way to change algorithm).
     @discardableResult
-    public func rotate(algorithm: SigningAlgorithm, by caller: Caller) async throws -> (current: DirectorySigningKey, next: DirectorySigningKey) {
+    public func rotate(algorithm: SigningAlgorithm, by caller: Caller) async throws -> (
+        current: DirectorySigningKey, next: DirectorySigningKey
+    ) {
         try caller.requireOperator()
         let existing = try await keys()
         let now = clock()
@@ -96,7 +100,8 @@ public struct DirectoryKeyring: Sendable {
         }
         let pem: Data
         do { pem = try encryptionKey.open(current.sealedPrivateKey, boundTo: current.id) } catch {
-            throw DirectoryError.conflict("the key-encryption key cannot open signing key \(current.id); is this node configured with the same KEK?")
+            throw DirectoryError.conflict(
+                "the key-encryption key cannot open signing key \(current.id); is this node configured with the same KEK?")
         }
         return try SigningKey(algorithm: current.algorithm, pkcs8PEM: String(decoding: pem, as: UTF8.self))
     }
@@ -108,7 +113,9 @@ public struct DirectoryKeyring: Sendable {
     }
 
     @discardableResult
-    private func change(_ stored: Stored<DirectorySigningKey>, to state: DirectorySigningKey.State, at now: Date, in changes: inout ChangeSet) throws -> DirectorySigningKey {
+    private func change(
+        _ stored: Stored<DirectorySigningKey>, to state: DirectorySigningKey.State, at now: Date, in changes: inout ChangeSet
+    ) throws -> DirectorySigningKey {
         var updated = stored.record
         updated.state = state
         updated.updatedAt = now

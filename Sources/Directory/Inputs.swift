@@ -8,7 +8,10 @@ public struct NewOrganisation: Codable, Sendable {
     public var contacts: [Contact]?
     public var authorityClaims: [AuthorityClaim]?
 
-    public init(legalName: String, registrationNumber: String? = nil, country: String, contacts: [Contact]? = nil, authorityClaims: [AuthorityClaim]? = nil) {
+    public init(
+        legalName: String, registrationNumber: String? = nil, country: String, contacts: [Contact]? = nil,
+        authorityClaims: [AuthorityClaim]? = nil
+    ) {
         self.legalName = legalName
         self.registrationNumber = registrationNumber
         self.country = country
@@ -75,8 +78,10 @@ public struct NewSoftwareStatement: Codable, Sendable {
         try InputRules.requireOptionalText(description, field: "description", maximum: 2048)
         try InputRules.requireOptionalText(version, field: "version", maximum: 64)
         try InputRules.requireOptionalText(environment, field: "environment", maximum: 64)
-        for (uri, field) in [(clientUri, "clientUri"), (logoUri, "logoUri"), (tosUri, "tosUri"), (policyUri, "policyUri"),
-                             (revocationUri, "revocationUri"), (recipientBaseUri, "recipientBaseUri")] {
+        for (uri, field) in [
+            (clientUri, "clientUri"), (logoUri, "logoUri"), (tosUri, "tosUri"), (policyUri, "policyUri"),
+            (revocationUri, "revocationUri"), (recipientBaseUri, "recipientBaseUri"),
+        ] {
             if let uri { try InputRules.requireHTTPSURI(uri, field: field) }
         }
         let redirects = redirectUris ?? []
@@ -121,8 +126,10 @@ public struct NewAuthorisationServer: Codable, Sendable {
         try InputRules.requireHTTPSURI(openIDDiscoveryDocument, field: "openIDDiscoveryDocument")
         try InputRules.requireText(customerFriendlyName, field: "customerFriendlyName")
         try InputRules.requireOptionalText(customerFriendlyDescription, field: "customerFriendlyDescription", maximum: 2048)
-        for (uri, field) in [(customerFriendlyLogoUri, "customerFriendlyLogoUri"), (developerPortalUri, "developerPortalUri"),
-                             (termsOfServiceUri, "termsOfServiceUri")] {
+        for (uri, field) in [
+            (customerFriendlyLogoUri, "customerFriendlyLogoUri"), (developerPortalUri, "developerPortalUri"),
+            (termsOfServiceUri, "termsOfServiceUri"),
+        ] {
             if let uri { try InputRules.requireHTTPSURI(uri, field: field) }
         }
         let resources = apiResources ?? []
@@ -130,7 +137,9 @@ public struct NewAuthorisationServer: Codable, Sendable {
         for resource in resources {
             try InputRules.requireText(resource.apiFamilyType, field: "apiResources[].apiFamilyType", maximum: 64)
             try InputRules.requireText(resource.apiVersion, field: "apiResources[].apiVersion", maximum: 32)
-            for endpoint in resource.apiDiscoveryEndpoints ?? [] { try InputRules.requireHTTPSURI(endpoint, field: "apiResources[].apiDiscoveryEndpoints[]") }
+            for endpoint in resource.apiDiscoveryEndpoints ?? [] {
+                try InputRules.requireHTTPSURI(endpoint, field: "apiResources[].apiDiscoveryEndpoints[]")
+            }
         }
     }
 }
@@ -141,7 +150,9 @@ public struct NewAPIResource: Codable, Sendable {
     public var apiDiscoveryEndpoints: [String]?
     public var certificationStatus: CertificationStatus?
 
-    public init(apiFamilyType: String, apiVersion: String, apiDiscoveryEndpoints: [String]? = nil, certificationStatus: CertificationStatus? = nil) {
+    public init(
+        apiFamilyType: String, apiVersion: String, apiDiscoveryEndpoints: [String]? = nil, certificationStatus: CertificationStatus? = nil
+    ) {
         self.apiFamilyType = apiFamilyType
         self.apiVersion = apiVersion
         self.apiDiscoveryEndpoints = apiDiscoveryEndpoints

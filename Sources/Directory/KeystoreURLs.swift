@@ -14,7 +14,9 @@ public struct KeystoreURLs: Sendable {
     public func softwareJWKS(_ organisationID: String, _ softwareID: String) -> String {
         "\(baseURL)/organisations/\(organisationID)/software-statements/\(softwareID)/jwks"
     }
-    public func softwareRevokedJWKS(_ organisationID: String, _ softwareID: String) -> String { "\(softwareJWKS(organisationID, softwareID))/revoked" }
+    public func softwareRevokedJWKS(_ organisationID: String, _ softwareID: String) -> String {
+        "\(softwareJWKS(organisationID, softwareID))/revoked"
+    }
     public func softwareTransportJWKS(_ organisationID: String, _ softwareID: String) -> String {
         "\(baseURL)/organisations/\(organisationID)/software-statements/\(softwareID)/transport/jwks"
     }

@@ -70,11 +70,14 @@ public struct ParticipantDirectory: Sendable {
 
     // MARK: Software statements
 
-    public func createSoftware(in organisationID: String, _ input: NewSoftwareStatement, by caller: Caller) async throws -> SoftwareStatement {
+    public func createSoftware(in organisationID: String, _ input: NewSoftwareStatement, by caller: Caller) async throws
+        -> SoftwareStatement
+    {
         let organisation = try await storedOrganisation(organisationID, for: caller).record
         try input.validate()
         guard organisation.status == .active else {
-            throw DirectoryError.notActive("organisation \(organisationID) is \(organisation.status.rawValue); new software needs an Active organisation")
+            throw DirectoryError.notActive(
+                "organisation \(organisationID) is \(organisation.status.rawValue); new software needs an Active organisation")
         }
         let now = clock()
         let software = SoftwareStatement(
@@ -104,7 +107,9 @@ public struct ParticipantDirectory: Sendable {
     }
 
     @discardableResult
-    public func setSoftwareStatus(_ id: String, in organisationID: String, to next: SoftwareStatus, by caller: Caller) async throws -> SoftwareStatement {
+    public func setSoftwareStatus(_ id: String, in organisationID: String, to next: SoftwareStatus, by caller: Caller) async throws
+        -> SoftwareStatement
+    {
         let organisation = try await storedOrganisation(organisationID, for: caller).record
         let stored = try await storedSoftware(id, in: organisationID, for: caller)
         try StatusLifecycle.checkTransition(of: stored.record, to: next, organisationStatus: organisation.status)
@@ -122,19 +127,23 @@ public struct ParticipantDirectory: Sendable {
 
     // MARK: Authorisation servers
 
-    public func createAuthorisationServer(in organisationID: String, _ input: NewAuthorisationServer, by caller: Caller) async throws -> AuthorisationServer {
+    public func createAuthorisationServer(in organisationID: String, _ input: NewAuthorisationServer, by caller: Caller) async throws
+        -> AuthorisationServer
+    {
         _ = try await storedOrganisation(organisationID, for: caller)
         try input.validate()
         let now = clock()
         let server = AuthorisationServer(
-            id: RecordIdentifier.make(), organisationID: organisationID, issuer: input.issuer, openIDDiscoveryDocument: input.openIDDiscoveryDocument,
+            id: RecordIdentifier.make(), organisationID: organisationID, issuer: input.issuer,
+            openIDDiscoveryDocument: input.openIDDiscoveryDocument,
             customerFriendlyName: input.customerFriendlyName, customerFriendlyLogoURI: input.customerFriendlyLogoUri,
             customerFriendlyDescription: input.customerFriendlyDescription, developerPortalURI: input.developerPortalUri,
             termsOfServiceURI: input.termsOfServiceUri, supportsDynamicClientRegistration: input.supportsDcr ?? true,
             supportsCIBA: input.supportsCIBA ?? false,
             apiResources: (input.apiResources ?? []).map {
-                APIResource(id: RecordIdentifier.make(), family: $0.apiFamilyType, version: $0.apiVersion,
-                            discoveryEndpoints: $0.apiDiscoveryEndpoints ?? [], certificationStatus: $0.certificationStatus ?? .selfCertified)
+                APIResource(
+                    id: RecordIdentifier.make(), family: $0.apiFamilyType, version: $0.apiVersion,
+                    discoveryEndpoints: $0.apiDiscoveryEndpoints ?? [], certificationStatus: $0.certificationStatus ?? .selfCertified)
             },
             createdAt: now, updatedAt: now)
         var changes = ChangeSet(actor: caller.auditName, at: now)
@@ -178,7 +187,8 @@ public struct ParticipantDirectory: Sendable {
         guard let kid = jwk.kid, kid.count <= 128 else { throw DirectoryError.invalidInput("kid must be at most 128 characters") }
         let now = clock()
         let ownerKind: ParticipantKey.Owner = if case .software = owner { .software } else { .organisation }
-        let key = ParticipantKey(owner: ownerKind, ownerIdentifier: owner.identifier, organisationID: owner.organisationID, jwk: jwk, at: now)
+        let key = ParticipantKey(
+            owner: ownerKind, ownerIdentifier: owner.identifier, organisationID: owner.organisationID, jwk: jwk, at: now)
         var changes = ChangeSet(actor: caller.auditName, at: now)
         try changes.insert(key)
         changes.audit("key.add", subject: key, before: nil, after: key)
@@ -219,7 +229,9 @@ public struct ParticipantDirectory: Sendable {
     // MARK: API tokens
 
     /// Creates a token and returns its secret, which is not stored and cannot be shown again.
-    public func createToken(role: APIToken.Role, organisationID: String?, label: String, by caller: Caller) async throws -> (token: APIToken, secret: String) {
+    public func createToken(role: APIToken.Role, organisationID: String?, label: String, by caller: Caller) async throws -> (
+        token: APIToken, secret: String
+    ) {
         try caller.requireOperator()
         try InputRules.requireText(label, field: "label", maximum: 128)
         switch (role, organisationID) {

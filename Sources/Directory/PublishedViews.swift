@@ -30,10 +30,13 @@ public struct PublishedViews: Sendable {
     }
 
     public func participant(_ organisationID: String) async throws -> ParticipantEntry {
-        guard RecordIdentifier.isWellFormed(organisationID), let organisation = try await store.record(Organisation.self, id: organisationID)?.record else {
+        guard RecordIdentifier.isWellFormed(organisationID),
+            let organisation = try await store.record(Organisation.self, id: organisationID)?.record
+        else {
             throw DirectoryError.notFound("no participant \(organisationID)")
         }
-        return ParticipantEntry(organisation: organisation, servers: try await store.records(AuthorisationServer.self, ownerID: organisationID).map(\.record))
+        return ParticipantEntry(
+            organisation: organisation, servers: try await store.records(AuthorisationServer.self, ownerID: organisationID).map(\.record))
     }
 
     /// Every organisation's status, ordered by id; `updatedSince` keeps those changed after it.
@@ -46,7 +49,9 @@ public struct PublishedViews: Sendable {
     /// Every software statement's status, ordered by id; `updatedSince` keeps those changed after it.
     public func softwareStatuses(updatedSince: Date? = nil) async throws -> [SoftwareStatusEntry] {
         try await store.records(SoftwareStatement.self).map(\.record).filter { $0.updatedAt > (updatedSince ?? .distantPast) }.map {
-            SoftwareStatusEntry(softwareStatementId: $0.id, organisationId: $0.organisationID, status: $0.status.rawValue, updatedAt: Timestamp.format($0.updatedAt))
+            SoftwareStatusEntry(
+                softwareStatementId: $0.id, organisationId: $0.organisationID, status: $0.status.rawValue,
+                updatedAt: Timestamp.format($0.updatedAt))
         }
     }
 
@@ -66,7 +71,7 @@ public struct PublishedViews: Sendable {
         }
         if let softwareID {
             guard RecordIdentifier.isWellFormed(softwareID), let software = try await store.record(SoftwareStatement.self, id: softwareID),
-                  software.record.organisationID == organisationID
+                software.record.organisationID == organisationID
             else { throw DirectoryError.notFound("no software statement \(softwareID) in organisation \(organisationID)") }
         }
         let keys = try await store.records(ParticipantKey.self, ownerID: softwareID ?? organisationID).map(\.record)
@@ -159,7 +164,9 @@ public struct ParticipantEntry: Codable, Sendable, Equatable {
         CreatedOn = Timestamp.format(organisation.createdAt)
         LastUpdated = Timestamp.format(([organisation.updatedAt] + servers.map(\.updatedAt)).max() ?? organisation.updatedAt)
         OrgDomainRoleClaims = organisation.authorityClaims.flatMap { claim in
-            claim.roles.map { RoleClaim(AuthorityName: claim.authority, RegistrationId: claim.registrationID, Role: $0.role, Status: $0.status.rawValue) }
+            claim.roles.map {
+                RoleClaim(AuthorityName: claim.authority, RegistrationId: claim.registrationID, Role: $0.role, Status: $0.status.rawValue)
+            }
         }
         AuthorisationServers = servers.map { server in
             Server(
@@ -170,7 +177,8 @@ public struct ParticipantEntry: Codable, Sendable, Equatable {
                 SupportsCiba: server.supportsCIBA, LastUpdated: Timestamp.format(server.updatedAt),
                 ApiResources: server.apiResources.map {
                     Resource(
-                        ApiResourceId: $0.id, ApiFamilyType: $0.family, ApiVersion: $0.version, ApiCertificationStatus: $0.certificationStatus.rawValue,
+                        ApiResourceId: $0.id, ApiFamilyType: $0.family, ApiVersion: $0.version,
+                        ApiCertificationStatus: $0.certificationStatus.rawValue,
                         ApiDiscoveryEndpoints: $0.discoveryEndpoints.map(Endpoint.init))
                 })
         }

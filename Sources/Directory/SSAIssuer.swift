@@ -22,8 +22,10 @@ public struct SSAIssuer: Sendable {
             "openid profile bank:accounts.basic:read bank:accounts.detail:read bank:transactions:read bank:payees:read "
             + "bank:regular_payments:read common:customer.basic:read common:customer.detail:read cdr:registration"
 
-        public init(profile: EcosystemProfile, issuer: String, keystore: KeystoreURLs, lifetime: TimeInterval = defaultLifetime,
-                    cdrScope: String = defaultCDRScope) {
+        public init(
+            profile: EcosystemProfile, issuer: String, keystore: KeystoreURLs, lifetime: TimeInterval = defaultLifetime,
+            cdrScope: String = defaultCDRScope
+        ) {
             self.profile = profile
             self.issuer = issuer
             self.keystore = keystore
@@ -38,8 +40,10 @@ public struct SSAIssuer: Sendable {
     let clock: @Sendable () -> Date
 
     /// `signer` returns the current directory key; the server passes a cached one, the CLI the keyring's.
-    public init(directory: ParticipantDirectory, settings: Settings, signer: @escaping @Sendable () async throws -> SigningKey,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        directory: ParticipantDirectory, settings: Settings, signer: @escaping @Sendable () async throws -> SigningKey,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.directory = directory
         self.settings = settings
         self.signer = signer
@@ -62,17 +66,21 @@ public struct SSAIssuer: Sendable {
             throw DirectoryError.incompleteData(
                 "the \(settings.profile.rawValue) profile needs \(missing.joined(separator: ", ")) before an SSA can be issued")
         }
-        let claims = profile.claims(software: software, organisation: organisation, context: SSAContext(keystore: settings.keystore, scope: settings.cdrScope))
-        return try PreparedAssertion(organisationID: organisationID, softwareID: softwareID, claims: claims, issuer: settings.issuer, lifetime: settings.lifetime)
+        let claims = profile.claims(
+            software: software, organisation: organisation, context: SSAContext(keystore: settings.keystore, scope: settings.cdrScope))
+        return try PreparedAssertion(
+            organisationID: organisationID, softwareID: softwareID, claims: claims, issuer: settings.issuer, lifetime: settings.lifetime)
     }
 
     /// The gate: an SSA only for Active software of an Active organisation.
     public static func checkActive(organisation: Organisation, software: SoftwareStatement) throws {
         guard organisation.status == .active else {
-            throw DirectoryError.notActive("organisation \(organisation.id) is \(organisation.status.rawValue); SSAs are issued only for Active organisations")
+            throw DirectoryError.notActive(
+                "organisation \(organisation.id) is \(organisation.status.rawValue); SSAs are issued only for Active organisations")
         }
         guard software.status == .active else {
-            throw DirectoryError.notActive("software statement \(software.id) is \(software.status.rawValue); SSAs are issued only for Active software")
+            throw DirectoryError.notActive(
+                "software statement \(software.id) is \(software.status.rawValue); SSAs are issued only for Active software")
         }
     }
 }

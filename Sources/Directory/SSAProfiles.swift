@@ -175,9 +175,10 @@ public struct OpenFinanceBrasilClaimSet: SSAClaimSetProfile {
         claims.set("software_mode", software.mode.rawValue)
         claims["software_redirect_uris"] = .strings(software.redirectURIs)
         claims["software_roles"] = .strings(software.roles)
-        claims["software_statement_roles"] = .array(software.roles.map {
-            .object(["role": .string($0), "authorisation_domain": .string(Self.authorisationDomain), "status": .string("Active")])
-        })
+        claims["software_statement_roles"] = .array(
+            software.roles.map {
+                .object(["role": .string($0), "authorisation_domain": .string(Self.authorisationDomain), "status": .string("Active")])
+            })
         claims.set("software_jwks_uri", urls.softwareJWKS(organisation.id, software.id))
         claims.set("software_jwks_inactive_uri", urls.softwareRevokedJWKS(organisation.id, software.id))
         claims.set("software_jwks_transport_uri", urls.softwareTransportJWKS(organisation.id, software.id))
@@ -190,17 +191,18 @@ public struct OpenFinanceBrasilClaimSet: SSAClaimSetProfile {
         claims.set("org_name", organisation.legalName)
         claims.set("org_number", organisation.registrationNumber)
         claims.set("org_status", organisation.status.rawValue)
-        claims["organisation_competent_authority_claims"] = .array(organisation.activeRoleGrants.map { grant in
-            .object([
-                "authority_id": .string(grant.claim.authority),
-                "authority_code": .string(grant.claim.authority),
-                "registration_id": .string(grant.claim.registrationID),
-                "authorisation_role": .string(grant.role),
-                "authorisation_domain": .string(Self.authorisationDomain),
-                "authorisations": .array([]),
-                "status": .string("Active"),
-            ])
-        })
+        claims["organisation_competent_authority_claims"] = .array(
+            organisation.activeRoleGrants.map { grant in
+                .object([
+                    "authority_id": .string(grant.claim.authority),
+                    "authority_code": .string(grant.claim.authority),
+                    "registration_id": .string(grant.claim.registrationID),
+                    "authorisation_role": .string(grant.role),
+                    "authorisation_domain": .string(Self.authorisationDomain),
+                    "authorisations": .array([]),
+                    "status": .string("Active"),
+                ])
+            })
         return claims
     }
 }

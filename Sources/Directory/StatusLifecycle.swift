@@ -42,7 +42,9 @@ public enum StatusLifecycle {
         }
     }
 
-    public static func checkTransition(of software: SoftwareStatement, to next: SoftwareStatus, organisationStatus: OrganisationStatus) throws {
+    public static func checkTransition(of software: SoftwareStatement, to next: SoftwareStatus, organisationStatus: OrganisationStatus)
+        throws
+    {
         guard software.status.allowedNextStatuses.contains(next) else {
             throw DirectoryError.invalidTransition(
                 "software statement \(software.id) is \(software.status.rawValue) and cannot become \(next.rawValue)"

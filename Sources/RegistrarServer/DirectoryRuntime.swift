@@ -23,8 +23,10 @@ public final class DirectoryRuntime: Sendable {
     private let logger: Logger
 
     /// Opens the runtime; creates the directory's signing keys on first start.
-    public init(configuration: ServerConfiguration, store: any DirectoryStore, encryptionKey: KeyEncryptionKey,
-                logger: Logger = Logger(label: "registrar")) async throws {
+    public init(
+        configuration: ServerConfiguration, store: any DirectoryStore, encryptionKey: KeyEncryptionKey,
+        logger: Logger = Logger(label: "registrar")
+    ) async throws {
         self.configuration = configuration
         self.store = store
         self.directory = ParticipantDirectory(store: store)

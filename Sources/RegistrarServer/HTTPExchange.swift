@@ -6,7 +6,9 @@ import Hummingbird
 /// Reading request bodies and writing JSON responses, the same way for every route.
 enum HTTPExchange {
     /// Reads at most `limit` bytes (413 beyond), requires a JSON media type (415 otherwise) and decodes.
-    static func decodeJSON<T: Decodable>(_ type: T.Type, from request: Request, context: RegistrarRequestContext, limit: Int) async throws -> T {
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from request: Request, context: RegistrarRequestContext, limit: Int) async throws
+        -> T
+    {
         try requireMediaType(request, accepted: ["application/json"])
         let bytes = try await body(of: request, limit: limit)
         return try RecordCoding.decoder.decode(T.self, from: bytes)
@@ -28,7 +30,8 @@ enum HTTPExchange {
         }
         let isJSON = type.hasSuffix("+json") && accepted.contains("application/json")
         guard accepted.contains(type) || isJSON else {
-            throw HTTPError(.unsupportedMediaType, message: "Content-Type \(type) is not accepted; send \(accepted.sorted().joined(separator: " or "))")
+            throw HTTPError(
+                .unsupportedMediaType, message: "Content-Type \(type) is not accepted; send \(accepted.sorted().joined(separator: " or "))")
         }
     }
 
@@ -36,7 +39,8 @@ enum HTTPExchange {
         var headers = extra
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try RecordCoding.encoder.encode(value))))
+        return Response(
+            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try RecordCoding.encoder.encode(value))))
     }
 
     static func parameter(_ name: String, in context: RegistrarRequestContext) throws -> String {

@@ -16,7 +16,9 @@ struct ListingQuery: Sendable {
 
     init(_ parameters: Parameters) throws {
         if let text = parameters.get("page") {
-            guard let value = Int(text), value >= 1, value <= 1_000_000 else { throw DirectoryError.invalidInput("page must be a whole number from 1") }
+            guard let value = Int(text), value >= 1, value <= 1_000_000 else {
+                throw DirectoryError.invalidInput("page must be a whole number from 1")
+            }
             page = value
         }
         if let text = parameters.get("page-size") {
@@ -26,7 +28,9 @@ struct ListingQuery: Sendable {
             pageSize = value
         }
         if let text = parameters.get("updated-since") {
-            guard let date = Timestamp.parse(text) else { throw DirectoryError.invalidInput("updated-since must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z") }
+            guard let date = Timestamp.parse(text) else {
+                throw DirectoryError.invalidInput("updated-since must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z")
+            }
             updatedSince = date
         }
     }
@@ -49,7 +53,10 @@ struct ListingQuery: Sendable {
         let lastPage = max(1, (total + effectivePageSize - 1) / effectivePageSize)
         func link(_ page: Int, _ relation: String) -> String {
             var query = "page=\(page)&page-size=\(effectivePageSize)"
-            if let updatedSince { query += "&updated-since=\(Timestamp.format(updatedSince).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            if let updatedSince {
+                query +=
+                    "&updated-since=\(Timestamp.format(updatedSince).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+            }
             return "<\(url)?\(query)>; rel=\"\(relation)\""
         }
         var links = [link(1, "first"), link(lastPage, "last")]

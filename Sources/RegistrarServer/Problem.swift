@@ -52,13 +52,23 @@ public struct Problem: Codable, Sendable, Equatable {
             return (Problem(status: status, code: code, detail: error.description), headers)
         case let error as StoreError:
             if case .unavailable = error {
-                return (Problem(status: .serviceUnavailable, code: "store_unavailable", detail: "the directory's store is unavailable; retry later"), [:])
+                return (
+                    Problem(
+                        status: .serviceUnavailable, code: "store_unavailable", detail: "the directory's store is unavailable; retry later"),
+                    [:]
+                )
             }
             return (Problem(status: .conflict, code: "conflict", detail: error.description), [:])
         case is NIOTooManyBytesError:
-            return (Problem(status: .contentTooLarge, code: "body_too_large", detail: "the request body is larger than this endpoint accepts"), [:])
+            return (
+                Problem(status: .contentTooLarge, code: "body_too_large", detail: "the request body is larger than this endpoint accepts"),
+                [:]
+            )
         case let error as DecodingError:
-            return (Problem(status: .badRequest, code: "invalid_json", detail: "the request body is not the expected JSON: \(describe(error))"), [:])
+            return (
+                Problem(status: .badRequest, code: "invalid_json", detail: "the request body is not the expected JSON: \(describe(error))"),
+                [:]
+            )
         case let error as HTTPError:
             let code = error.status == .contentTooLarge ? "body_too_large" : error.status == .notFound ? "not_found" : "http_error"
             let detail = error.body ?? (error.status == .notFound ? "no such resource" : error.status.reasonPhrase)
@@ -74,7 +84,8 @@ public struct Problem: Codable, Sendable, Equatable {
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             "member '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
         case .dataCorrupted(let context):
-            context.codingPath.isEmpty ? "malformed JSON" : "member '\(context.codingPath.map(\.stringValue).joined(separator: "."))' is invalid"
+            context.codingPath.isEmpty
+                ? "malformed JSON" : "member '\(context.codingPath.map(\.stringValue).joined(separator: "."))' is invalid"
         @unknown default: "malformed JSON"
         }
     }

@@ -21,13 +21,18 @@ struct ProblemMiddleware: RouterMiddleware {
                 if !allowed.isEmpty, !allowed.contains(request.method) {
                     var headers = HTTPFields()
                     headers[.allow] = allowed.map(\.rawValue).sorted().joined(separator: ", ")
-                    return Problem(status: .methodNotAllowed, code: "method_not_allowed",
-                                   detail: "\(request.method.rawValue) is not supported on \(path)", instance: path).response(extraHeaders: headers)
+                    return Problem(
+                        status: .methodNotAllowed, code: "method_not_allowed",
+                        detail: "\(request.method.rawValue) is not supported on \(path)", instance: path
+                    ).response(extraHeaders: headers)
                 }
             }
             guard var (problem, headers) = Problem.from(error) else {
                 context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(path)"])
-                return Problem(status: .internalServerError, code: "internal_error", detail: "the server could not complete the request", instance: path).response()
+                return Problem(
+                    status: .internalServerError, code: "internal_error", detail: "the server could not complete the request",
+                    instance: path
+                ).response()
             }
             problem.instance = path
             headers[.contentLength] = nil
@@ -46,7 +51,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard let authorization = request.headers[.authorization] else { return try await next(request, context) }
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
-              let caller = try await runtime.authenticate(bearer: String(parts[1]).trimmingCharacters(in: .whitespaces))
+            let caller = try await runtime.authenticate(bearer: String(parts[1]).trimmingCharacters(in: .whitespaces))
         else {
             throw DirectoryError.unauthenticated("the bearer token is not valid")
         }

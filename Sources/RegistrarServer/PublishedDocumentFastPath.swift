@@ -54,7 +54,7 @@ final class PublishedDocumentFastPath: ChannelDuplexHandler, RemovableChannelHan
 
     private func servable(_ request: HTTPRequest) -> DocumentCache.Document? {
         guard request.method == .get || request.method == .head, let path = request.path,
-              request.headerFields[.authorization] == nil, request.headerFields[.connection] == nil
+            request.headerFields[.authorization] == nil, request.headerFields[.connection] == nil
         else { return nil }
         return runtime.documents.cached(path, revision: runtime.currentRevision)
     }
@@ -80,9 +80,12 @@ enum HTTPDate {
         let instant = Date()
         let second = Int(instant.timeIntervalSince1970)
         if let text = cache.withLock({ $0.second == second ? $0.text : nil }) { return text }
-        let text = instant.formatted(Date.VerbatimFormatStyle(
-            format: "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT",
-            locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "GMT")!, calendar: Calendar(identifier: .gregorian)))
+        let text = instant.formatted(
+            Date.VerbatimFormatStyle(
+                format:
+                    "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT",
+                locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "GMT")!,
+                calendar: Calendar(identifier: .gregorian)))
         cache.withLock { $0 = (second, text) }
         return text
     }

@@ -13,7 +13,10 @@ public enum SandboxSeed {
         public var providerOrganisationID: String
         public var softwareStatementID: String
 
-        public init(operatorToken: String, providerToken: String, bankOrganisationID: String, providerOrganisationID: String, softwareStatementID: String) {
+        public init(
+            operatorToken: String, providerToken: String, bankOrganisationID: String, providerOrganisationID: String,
+            softwareStatementID: String
+        ) {
             self.operatorToken = operatorToken
             self.providerToken = providerToken
             self.bankOrganisationID = bankOrganisationID
@@ -54,10 +57,13 @@ public enum SandboxSeed {
                 customerFriendlyDescription: "Personal and business current accounts", developerPortalUri: "https://developer.bank.example",
                 termsOfServiceUri: "https://bank.example/terms", supportsDcr: true, supportsCIBA: false,
                 apiResources: [
-                    NewAPIResource(apiFamilyType: "accounts", apiVersion: "3.1.11",
-                                   apiDiscoveryEndpoints: ["https://api.bank.example/open-banking/v3.1/aisp/accounts"], certificationStatus: .certified),
-                    NewAPIResource(apiFamilyType: "payments", apiVersion: "3.1.11",
-                                   apiDiscoveryEndpoints: ["https://api.bank.example/open-banking/v3.1/pisp/domestic-payment-consents"]),
+                    NewAPIResource(
+                        apiFamilyType: "accounts", apiVersion: "3.1.11",
+                        apiDiscoveryEndpoints: ["https://api.bank.example/open-banking/v3.1/aisp/accounts"], certificationStatus: .certified
+                    ),
+                    NewAPIResource(
+                        apiFamilyType: "payments", apiVersion: "3.1.11",
+                        apiDiscoveryEndpoints: ["https://api.bank.example/open-banking/v3.1/pisp/domestic-payment-consents"]),
                 ]),
             by: caller)
 
@@ -65,7 +71,9 @@ public enum SandboxSeed {
             NewOrganisation(
                 legalName: "Sandbox Budgeting Ltd", registrationNumber: "00000002", country: "GB",
                 contacts: [Contact(type: "Business", name: "Partnerships", email: "partners@tpp.example")],
-                authorityClaims: [AuthorityClaim(authority: "FCA", registrationID: "200002", roles: [RoleGrant(role: "AISP"), RoleGrant(role: "PISP")])]),
+                authorityClaims: [
+                    AuthorityClaim(authority: "FCA", registrationID: "200002", roles: [RoleGrant(role: "AISP"), RoleGrant(role: "PISP")])
+                ]),
             by: caller)
         let software = try await directory.createSoftware(
             in: provider.id,
@@ -76,10 +84,13 @@ public enum SandboxSeed {
                 revocationUri: "https://tpp.example/revoke", recipientBaseUri: "https://tpp.example", roles: ["AISP", "PISP"]),
             by: caller)
         let softwareKey = try SigningKey.generate(.PS256)
-        _ = try await directory.addKey(try JOSEJSON.encoder.encode(softwareKey.publicJWK), to: .software(organisationID: provider.id, softwareID: software.id), by: caller)
+        _ = try await directory.addKey(
+            try JOSEJSON.encoder.encode(softwareKey.publicJWK), to: .software(organisationID: provider.id, softwareID: software.id),
+            by: caller)
 
         let operatorToken = try await directory.createToken(role: .operator, organisationID: nil, label: "sandbox operator", by: caller)
-        let providerToken = try await directory.createToken(role: .organisation, organisationID: provider.id, label: "sandbox provider", by: caller)
+        let providerToken = try await directory.createToken(
+            role: .organisation, organisationID: provider.id, label: "sandbox provider", by: caller)
         return Credentials(
             operatorToken: operatorToken.secret, providerToken: providerToken.secret, bankOrganisationID: bank.id,
             providerOrganisationID: provider.id, softwareStatementID: software.id)

@@ -25,7 +25,8 @@ public final class PostgresDirectoryStore: DirectoryStore {
     /// Connects, then brings the schema up to date (migrations run under an advisory lock, so nodes that
     /// start together migrate once).
     public static func connect(url: String, logger: Logger = Logger(label: "registrar.postgres")) async throws -> PostgresDirectoryStore {
-        let store = PostgresDirectoryStore(client: PostgresClient(configuration: try configuration(from: url), backgroundLogger: logger), logger: logger)
+        let store = PostgresDirectoryStore(
+            client: PostgresClient(configuration: try configuration(from: url), backgroundLogger: logger), logger: logger)
         do {
             try await store.migrate()
         } catch {
@@ -48,7 +49,8 @@ public final class PostgresDirectoryStore: DirectoryStore {
         let port = components.port ?? 5432
         var configuration: PostgresClient.Configuration
         if let socketFolder = query["host"], socketFolder.hasPrefix("/") {
-            configuration = .init(unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+            configuration = .init(
+                unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
         } else {
             let tls: PostgresClient.Configuration.TLS
             switch query["sslmode"] ?? "prefer" {
@@ -56,7 +58,8 @@ public final class PostgresDirectoryStore: DirectoryStore {
             case "require", "verify-full": tls = .require(.makeClientConfiguration())
             default: tls = .prefer(.makeClientConfiguration())
             }
-            configuration = .init(host: components.host ?? "localhost", port: port, username: user, password: password, database: database, tls: tls)
+            configuration = .init(
+                host: components.host ?? "localhost", port: port, username: user, password: password, database: database, tls: tls)
         }
         configuration.options.minimumConnections = 0
         configuration.options.maximumConnections = 16
@@ -66,7 +69,9 @@ public final class PostgresDirectoryStore: DirectoryStore {
     private func migrate() async throws {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(7305917)", logger: logger)
-            try await connection.query("CREATE TABLE IF NOT EXISTS registrar_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS registrar_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                logger: logger)
             var applied: Set<String> = []
             for try await name in try await connection.query("SELECT name FROM registrar_migrations", logger: logger).decode(String.self) {
                 applied.insert(name)
@@ -82,7 +87,9 @@ public final class PostgresDirectoryStore: DirectoryStore {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 var revision: Int64 = 0
-                for try await value in try await connection.query("UPDATE directory_revision SET value = value + 1 RETURNING value", logger: logger).decode(Int64.self) {
+                for try await value in try await connection.query(
+                    "UPDATE directory_revision SET value = value + 1 RETURNING value", logger: logger
+                ).decode(Int64.self) {
                     revision = value
                 }
                 for write in changes.writes {
@@ -112,7 +119,8 @@ public final class PostgresDirectoryStore: DirectoryStore {
             binds.append(revision)
             binds.append(row.updatedAt)
             binds.append(String(decoding: row.body, as: UTF8.self))
-            let sql = "INSERT INTO \(collection.rawValue) (id, owner_id, revision, updated_at, body) VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id"
+            let sql =
+                "INSERT INTO \(collection.rawValue) (id, owner_id, revision, updated_at, body) VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id"
             guard try await count(PostgresQuery(unsafeSQL: sql, binds: binds), on: connection) == 1 else {
                 throw StoreError.duplicate(collection: collection, id: row.id)
             }
@@ -124,7 +132,8 @@ public final class PostgresDirectoryStore: DirectoryStore {
             binds.append(String(decoding: row.body, as: UTF8.self))
             binds.append(row.id)
             binds.append(expected)
-            let sql = "UPDATE \(collection.rawValue) SET owner_id = $1, revision = $2, updated_at = $3, body = $4::jsonb WHERE id = $5 AND revision = $6 RETURNING id"
+            let sql =
+                "UPDATE \(collection.rawValue) SET owner_id = $1, revision = $2, updated_at = $3, body = $4::jsonb WHERE id = $5 AND revision = $6 RETURNING id"
             guard try await count(PostgresQuery(unsafeSQL: sql, binds: binds), on: connection) == 1 else {
                 throw StoreError.concurrentModification(collection: collection, id: row.id)
             }
@@ -148,7 +157,10 @@ public final class PostgresDirectoryStore: DirectoryStore {
     public func row(in collection: RecordCollection, id: String) async throws -> StoredRow? {
         var binds = PostgresBindings()
         binds.append(id)
-        return try await rows(PostgresQuery(unsafeSQL: "SELECT id, owner_id, revision, updated_at, body::text FROM \(collection.rawValue) WHERE id = $1", binds: binds)).first
+        return try await rows(
+            PostgresQuery(
+                unsafeSQL: "SELECT id, owner_id, revision, updated_at, body::text FROM \(collection.rawValue) WHERE id = $1", binds: binds)
+        ).first
     }
 
     public func rows(in collection: RecordCollection, ownerID: String?) async throws -> [StoredRow] {
@@ -161,7 +173,9 @@ public final class PostgresDirectoryStore: DirectoryStore {
 
     private func rows(_ query: PostgresQuery) async throws -> [StoredRow] {
         var result: [StoredRow] = []
-        for try await (id, owner, revision, updatedAt, body) in try await client.query(query, logger: logger).decode((String, String?, Int64, Date, String).self) {
+        for try await (id, owner, revision, updatedAt, body) in try await client.query(query, logger: logger).decode(
+            (String, String?, Int64, Date, String).self)
+        {
             result.append(StoredRow(id: id, ownerID: owner, revision: revision, updatedAt: updatedAt, body: Data(body.utf8)))
         }
         return result
@@ -183,7 +197,10 @@ public final class PostgresDirectoryStore: DirectoryStore {
         for try await (id, at, actor, action, type, subject, before, after, revision) in try await client.query(query, logger: logger)
             .decode((Int64, Date, String, String, String, String, String?, String?, Int64).self)
         {
-            events.append(AuditEvent(id: id, at: at, actor: actor, action: action, subjectType: type, subjectID: subject, before: before, after: after, revision: revision))
+            events.append(
+                AuditEvent(
+                    id: id, at: at, actor: actor, action: action, subjectType: type, subjectID: subject, before: before, after: after,
+                    revision: revision))
         }
         return events
     }

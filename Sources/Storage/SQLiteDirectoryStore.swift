@@ -41,13 +41,20 @@ public final class SQLiteDirectoryStore: DirectoryStore {
                 switch write {
                 case .insert(let collection, let row):
                     try db.execute(
-                        sql: "INSERT INTO \(collection.rawValue) (id, owner_id, revision, updated_at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-                        arguments: [row.id, row.ownerID, revision, Timestamp.format(row.updatedAt), String(decoding: row.body, as: UTF8.self)])
+                        sql:
+                            "INSERT INTO \(collection.rawValue) (id, owner_id, revision, updated_at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                        arguments: [
+                            row.id, row.ownerID, revision, Timestamp.format(row.updatedAt), String(decoding: row.body, as: UTF8.self),
+                        ])
                     guard db.changesCount == 1 else { throw StoreError.duplicate(collection: collection, id: row.id) }
                 case .update(let collection, let row, let expected):
                     try db.execute(
-                        sql: "UPDATE \(collection.rawValue) SET owner_id = ?, revision = ?, updated_at = ?, body = ? WHERE id = ? AND revision = ?",
-                        arguments: [row.ownerID, revision, Timestamp.format(row.updatedAt), String(decoding: row.body, as: UTF8.self), row.id, expected])
+                        sql:
+                            "UPDATE \(collection.rawValue) SET owner_id = ?, revision = ?, updated_at = ?, body = ? WHERE id = ? AND revision = ?",
+                        arguments: [
+                            row.ownerID, revision, Timestamp.format(row.updatedAt), String(decoding: row.body, as: UTF8.self), row.id,
+                            expected,
+                        ])
                     guard db.changesCount == 1 else { throw StoreError.concurrentModification(collection: collection, id: row.id) }
                 case .delete(let collection, let id, let expected):
                     try db.execute(sql: "DELETE FROM \(collection.rawValue) WHERE id = ? AND revision = ?", arguments: [id, expected])
@@ -56,8 +63,12 @@ public final class SQLiteDirectoryStore: DirectoryStore {
             }
             for event in changes.auditEvents {
                 try db.execute(
-                    sql: "INSERT INTO audit_events (at, actor, action, subject_type, subject_id, before, after, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [Timestamp.format(event.at), event.actor, event.action, event.subjectType, event.subjectID, event.before, event.after, revision])
+                    sql:
+                        "INSERT INTO audit_events (at, actor, action, subject_type, subject_id, before, after, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        Timestamp.format(event.at), event.actor, event.action, event.subjectType, event.subjectID, event.before,
+                        event.after, revision,
+                    ])
             }
             return revision
         }
@@ -65,8 +76,10 @@ public final class SQLiteDirectoryStore: DirectoryStore {
 
     public func row(in collection: RecordCollection, id: String) async throws -> StoredRow? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, owner_id, revision, updated_at, body FROM \(collection.rawValue) WHERE id = ?", arguments: [id])
-                .map(Self.storedRow)
+            try Row.fetchOne(
+                db, sql: "SELECT id, owner_id, revision, updated_at, body FROM \(collection.rawValue) WHERE id = ?", arguments: [id]
+            )
+            .map(Self.storedRow)
         }
     }
 
@@ -78,7 +91,8 @@ public final class SQLiteDirectoryStore: DirectoryStore {
                     arguments: [ownerID]
                 ).map(Self.storedRow)
             }
-            return try Row.fetchAll(db, sql: "SELECT id, owner_id, revision, updated_at, body FROM \(collection.rawValue) ORDER BY id").map(Self.storedRow)
+            return try Row.fetchAll(db, sql: "SELECT id, owner_id, revision, updated_at, body FROM \(collection.rawValue) ORDER BY id").map(
+                Self.storedRow)
         }
     }
 
@@ -89,12 +103,15 @@ public final class SQLiteDirectoryStore: DirectoryStore {
     public func auditEvents(afterID: Int64, limit: Int) async throws -> [AuditEvent] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT id, at, actor, action, subject_type, subject_id, before, after, revision FROM audit_events WHERE id > ? ORDER BY id LIMIT ?",
+                db,
+                sql:
+                    "SELECT id, at, actor, action, subject_type, subject_id, before, after, revision FROM audit_events WHERE id > ? ORDER BY id LIMIT ?",
                 arguments: [afterID, limit]
             ).map { row in
                 AuditEvent(
                     id: row["id"], at: Timestamp.parse(row["at"]) ?? .distantPast, actor: row["actor"], action: row["action"],
-                    subjectType: row["subject_type"], subjectID: row["subject_id"], before: row["before"], after: row["after"], revision: row["revision"])
+                    subjectType: row["subject_type"], subjectID: row["subject_id"], before: row["before"], after: row["after"],
+                    revision: row["revision"])
             }
         }
     }
@@ -105,7 +122,8 @@ public final class SQLiteDirectoryStore: DirectoryStore {
 
     private static func storedRow(_ row: Row) -> StoredRow {
         StoredRow(
-            id: row["id"], ownerID: row["owner_id"], revision: row["revision"], updatedAt: Timestamp.parse(row["updated_at"]) ?? .distantPast,
+            id: row["id"], ownerID: row["owner_id"], revision: row["revision"],
+            updatedAt: Timestamp.parse(row["updated_at"]) ?? .distantPast,
             body: Data((row["body"] as String).utf8))
     }
 }

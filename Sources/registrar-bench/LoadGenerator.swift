@@ -42,6 +42,11 @@ struct LoadGenerator {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
+    /// The run with the median requests/s.
+    static func median(_ runs: [Figures]) -> Figures {
+        runs.sorted { $0.requestsPerSecond < $1.requestsPerSecond }[runs.count / 2]
+    }
+
     static func parse(_ report: String) -> Figures? {
         var requests: Double?
         var p99: Double?
@@ -107,7 +112,9 @@ struct StaticFileServer {
         let process = try await ChildProcess.start(nginx, ["-c", file.path, "-p", folder.path])
         let server = StaticFileServer(process: process, base: "http://127.0.0.1:\(port)")
         for _ in 0..<50 {
-            if let curl = ChildProcess.locate("curl"), try await ChildProcess.run(curl, ["-sf", "-o", "/dev/null", "\(server.base)/jwks.json"]).status == 0 {
+            if let curl = ChildProcess.locate("curl"),
+                try await ChildProcess.run(curl, ["-sf", "-o", "/dev/null", "\(server.base)/jwks.json"]).status == 0
+            {
                 return server
             }
             try await Task.sleep(for: .milliseconds(100))

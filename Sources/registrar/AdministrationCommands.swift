@@ -35,7 +35,8 @@ struct TokensCommand: AsyncParsableCommand {
 
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "The directory's signing keys: list, rotate, retire.", subcommands: [List.self, Rotate.self, Retire.self])
+        commandName: "keys", abstract: "The directory's signing keys: list, rotate, retire.",
+        subcommands: [List.self, Rotate.self, Retire.self])
 
     struct Summary: Encodable {
         var kid: String
@@ -65,7 +66,8 @@ struct KeysCommand: AsyncParsableCommand {
             try await withStore(store) { store in
                 let keys = try await DirectoryKeyring(store: store, encryptionKey: encryptionKey).keys().map { Summary($0.record) }
                 if output.json { return try Output.json(keys) }
-                Output.table(["KID", "ALG", "STATE", "CREATED"], keys.map { [$0.kid, $0.algorithm, $0.state, Timestamp.format($0.createdAt)] })
+                Output.table(
+                    ["KID", "ALG", "STATE", "CREATED"], keys.map { [$0.kid, $0.algorithm, $0.state, Timestamp.format($0.createdAt)] })
             }
         }
     }
@@ -78,7 +80,9 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: "Algorithm of the new next key: PS256 or ES256.") var algorithm: String = "PS256"
 
         func run() async throws {
-            guard let signing = SigningAlgorithm(rawValue: algorithm.uppercased()) else { throw fail(CLIError("the algorithm must be PS256 or ES256")) }
+            guard let signing = SigningAlgorithm(rawValue: algorithm.uppercased()) else {
+                throw fail(CLIError("the algorithm must be PS256 or ES256"))
+            }
             let encryptionKey = try store.requireEncryptionKey()
             try await withStore(store) { store in
                 let rotated = try await DirectoryKeyring(store: store, encryptionKey: encryptionKey).rotate(algorithm: signing, by: .cli)
@@ -114,9 +118,11 @@ struct AuditCommand: AsyncParsableCommand {
         try await withStore(store) { store in
             let events = try await ParticipantDirectory(store: store).auditEvents(afterID: after, limit: limit, for: .cli)
             if output.json { return try Output.json(events) }
-            Output.table(["ID", "AT", "ACTOR", "ACTION", "SUBJECT"], events.map {
-                [String($0.id), Timestamp.format($0.at), $0.actor, $0.action, "\($0.subjectType)/\($0.subjectID)"]
-            })
+            Output.table(
+                ["ID", "AT", "ACTOR", "ACTION", "SUBJECT"],
+                events.map {
+                    [String($0.id), Timestamp.format($0.at), $0.actor, $0.action, "\($0.subjectType)/\($0.subjectID)"]
+                })
         }
     }
 }

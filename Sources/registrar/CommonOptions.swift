@@ -12,7 +12,10 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "PostgreSQL URL, e.g. postgres://user:pass@host:5432/registrar (env REGISTRAR_DATABASE_URL).")
     var databaseURL: String?
 
-    @Option(name: .long, help: "File holding the base64 key-encryption key (env REGISTRAR_KEK_FILE; default DATA/kek). REGISTRAR_KEK may hold the key itself.")
+    @Option(
+        name: .long,
+        help:
+            "File holding the base64 key-encryption key (env REGISTRAR_KEK_FILE; default DATA/kek). REGISTRAR_KEK may hold the key itself.")
     var kekFile: String?
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -41,8 +44,9 @@ struct StoreOptions: ParsableArguments {
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw CLIError("no key-encryption key at \(path); run `registrar init` first, or set REGISTRAR_KEK")
         }
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         do {
             return try KeyEncryptionKey.loadOrCreate(at: path)
         } catch KeyEncryptionKey.Failure.tooPermissive(let file) {
@@ -81,13 +85,14 @@ func withStore<T>(_ options: StoreOptions, _ body: (any DirectoryStore) async th
 /// Prints `registrar: error: …` and exits 1; argument-parser's own errors pass through untouched.
 func fail(_ error: any Error) -> any Error {
     if error is ExitCode || error is CleanExit { return error }
-    let message: String = switch error {
-    case let error as CLIError: error.description
-    case let error as DirectoryError: error.description
-    case let error as StoreError: error.description
-    case let error as DecodingError: "the input is not the expected JSON (\(error.localizedDescription))"
-    default: String(describing: error)
-    }
+    let message: String =
+        switch error {
+        case let error as CLIError: error.description
+        case let error as DirectoryError: error.description
+        case let error as StoreError: error.description
+        case let error as DecodingError: "the input is not the expected JSON (\(error.localizedDescription))"
+        default: String(describing: error)
+        }
     FileHandle.standardError.write(Data("registrar: error: \(message)\n".utf8))
     return ExitCode.failure
 }
@@ -110,7 +115,10 @@ enum Output {
         let all = [header] + rows
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         for row in all {
-            print(row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+            print(
+                row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(
+                    separator: "  "
+                )
                 .trimmingCharacters(in: .whitespaces))
         }
     }

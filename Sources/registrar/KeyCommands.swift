@@ -28,7 +28,8 @@ struct AddKey: AsyncParsableCommand {
 
     func run() async throws {
         try await withStore(store) { store in
-            let key = try await ParticipantDirectory(store: store).addKey(try readInput(file), to: try await owner.resolve(in: store), use: use, by: .cli)
+            let key = try await ParticipantDirectory(store: store).addKey(
+                try readInput(file), to: try await owner.resolve(in: store), use: use, by: .cli)
             if output.json { try Output.json(key) } else { print(key.kid) }
         }
     }
@@ -45,7 +46,8 @@ struct RevokeKey: AsyncParsableCommand {
 
     func run() async throws {
         try await withStore(store) { store in
-            let key = try await ParticipantDirectory(store: store).revokeKey(kid: kid, of: try await owner.resolve(in: store), reason: reason, by: .cli)
+            let key = try await ParticipantDirectory(store: store).revokeKey(
+                kid: kid, of: try await owner.resolve(in: store), reason: reason, by: .cli)
             if output.json { try Output.json(key) } else { print("\(key.kid) revoked") }
         }
     }

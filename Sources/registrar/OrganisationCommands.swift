@@ -23,7 +23,9 @@ struct OrganisationCommand: AsyncParsableCommand {
                 let claims = try authority.map(parseAuthority)
                 let contacts = try contact.map(parseContact)
                 let organisation = try await ParticipantDirectory(store: store).createOrganisation(
-                    NewOrganisation(legalName: name, registrationNumber: registrationNumber, country: country, contacts: contacts, authorityClaims: claims),
+                    NewOrganisation(
+                        legalName: name, registrationNumber: registrationNumber, country: country, contacts: contacts,
+                        authorityClaims: claims),
                     by: .cli)
                 if output.json { try Output.json(organisation) } else { print(organisation.id) }
             }
@@ -32,7 +34,8 @@ struct OrganisationCommand: AsyncParsableCommand {
         func parseAuthority(_ text: String) throws -> AuthorityClaim {
             let parts = text.split(separator: ":", maxSplits: 2).map(String.init)
             guard parts.count == 3, !parts[2].isEmpty else { throw CLIError("--authority must look like FCA:123456:AISP,PISP") }
-            return AuthorityClaim(authority: parts[0], registrationID: parts[1], roles: parts[2].split(separator: ",").map { RoleGrant(role: String($0)) })
+            return AuthorityClaim(
+                authority: parts[0], registrationID: parts[1], roles: parts[2].split(separator: ",").map { RoleGrant(role: String($0)) })
         }
 
         func parseContact(_ text: String) throws -> Contact {
@@ -51,7 +54,8 @@ struct OrganisationCommand: AsyncParsableCommand {
             try await withStore(store) { store in
                 let organisations = try await ParticipantDirectory(store: store).organisations()
                 if output.json { return try Output.json(organisations) }
-                Output.table(["ID", "STATUS", "COUNTRY", "NAME"], organisations.map { [$0.id, $0.status.rawValue, $0.country, $0.legalName] })
+                Output.table(
+                    ["ID", "STATUS", "COUNTRY", "NAME"], organisations.map { [$0.id, $0.status.rawValue, $0.country, $0.legalName] })
             }
         }
     }
@@ -112,7 +116,8 @@ struct AuthorisationServerCommand: AsyncParsableCommand {
                     let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
                     let head = parts[0].split(separator: "@", maxSplits: 1).map(String.init)
                     guard head.count == 2 else { throw CLIError("--api must look like payments@3.1.11=https://api.bank.example/pisp") }
-                    return NewAPIResource(apiFamilyType: head[0], apiVersion: head[1], apiDiscoveryEndpoints: parts.count == 2 ? [parts[1]] : [])
+                    return NewAPIResource(
+                        apiFamilyType: head[0], apiVersion: head[1], apiDiscoveryEndpoints: parts.count == 2 ? [parts[1]] : [])
                 }
                 let trimmedIssuer = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
                 let server = try await ParticipantDirectory(store: store).createAuthorisationServer(
@@ -120,7 +125,8 @@ struct AuthorisationServerCommand: AsyncParsableCommand {
                     NewAuthorisationServer(
                         issuer: issuer, openIDDiscoveryDocument: discovery ?? "\(trimmedIssuer)/.well-known/openid-configuration",
                         customerFriendlyName: name, customerFriendlyLogoUri: logo, customerFriendlyDescription: description,
-                        developerPortalUri: developerPortal, termsOfServiceUri: terms, supportsDcr: dcr, supportsCIBA: ciba, apiResources: resources),
+                        developerPortalUri: developerPortal, termsOfServiceUri: terms, supportsDcr: dcr, supportsCIBA: ciba,
+                        apiResources: resources),
                     by: .cli)
                 if output.json { try Output.json(server) } else { print(server.id) }
             }
@@ -137,7 +143,9 @@ struct AuthorisationServerCommand: AsyncParsableCommand {
             try await withStore(store) { store in
                 let servers = try await ParticipantDirectory(store: store).authorisationServers(in: org)
                 if output.json { return try Output.json(servers) }
-                Output.table(["ID", "ORGANISATION", "ISSUER", "NAME"], servers.map { [$0.id, $0.organisationID, $0.issuer, $0.customerFriendlyName] })
+                Output.table(
+                    ["ID", "ORGANISATION", "ISSUER", "NAME"],
+                    servers.map { [$0.id, $0.organisationID, $0.issuer, $0.customerFriendlyName] })
             }
         }
     }

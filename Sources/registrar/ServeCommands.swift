@@ -13,7 +13,8 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Ecosystem profile for SSAs: obie, cdr or ofb (env REGISTRAR_PROFILE).") var profile: String?
     @Option(help: "The SSA `iss` claim; defaults to the public URL (env REGISTRAR_SSA_ISSUER).") var ssaIssuer: String?
     @Option(help: "SSA lifetime in seconds (env REGISTRAR_SSA_LIFETIME, default 600).") var ssaLifetime: Int?
-    @Option(help: "Algorithm of new directory signing keys: PS256 or ES256 (env REGISTRAR_SIGNING_ALGORITHM).") var signingAlgorithm: String?
+    @Option(help: "Algorithm of new directory signing keys: PS256 or ES256 (env REGISTRAR_SIGNING_ALGORITHM).") var signingAlgorithm:
+        String?
     @Option(help: "Cache-Control max-age of public documents, seconds (env REGISTRAR_CACHE_MAX_AGE, default 60).") var cacheMaxAge: Int?
 
     func configuration() throws -> ServerConfiguration {
@@ -27,7 +28,9 @@ struct ServeOptions: ParsableArguments {
             throw CLIError("the public URL must be an absolute http(s) URL")
         }
         if let name = profile ?? environment["REGISTRAR_PROFILE"] {
-            guard let value = EcosystemProfile(rawValue: name.lowercased()) else { throw CLIError("profile must be obie, cdr or ofb, not \(name)") }
+            guard let value = EcosystemProfile(rawValue: name.lowercased()) else {
+                throw CLIError("profile must be obie, cdr or ofb, not \(name)")
+            }
             configuration.profile = value
         }
         configuration.ssaIssuer = ssaIssuer ?? environment["REGISTRAR_SSA_ISSUER"]
@@ -36,7 +39,9 @@ struct ServeOptions: ParsableArguments {
             configuration.ssaLifetime = TimeInterval(lifetime)
         }
         if let name = signingAlgorithm ?? environment["REGISTRAR_SIGNING_ALGORITHM"] {
-            guard let value = SigningAlgorithm(rawValue: name.uppercased()) else { throw CLIError("the signing algorithm must be PS256 or ES256") }
+            guard let value = SigningAlgorithm(rawValue: name.uppercased()) else {
+                throw CLIError("the signing algorithm must be PS256 or ES256")
+            }
             configuration.signingAlgorithm = value
         }
         if let maxAge = try cacheMaxAge ?? environment["REGISTRAR_CACHE_MAX_AGE"].map({ try integer($0, "REGISTRAR_CACHE_MAX_AGE") }) {
@@ -53,15 +58,19 @@ struct ServeOptions: ParsableArguments {
 }
 
 /// Runs a runtime until the process is stopped.
-func serve(_ configuration: ServerConfiguration, store: any DirectoryStore, encryptionKey: KeyEncryptionKey, location: StoreLocation,
-           banner: String? = nil) async throws {
+func serve(
+    _ configuration: ServerConfiguration, store: any DirectoryStore, encryptionKey: KeyEncryptionKey, location: StoreLocation,
+    banner: String? = nil
+) async throws {
     let logger = Logger(label: "registrar")
     let runtime = try await DirectoryRuntime(configuration: configuration, store: store, encryptionKey: encryptionKey, logger: logger)
     let (application, _) = RegistrarApplication.build(runtime: runtime) { port in
-        logger.info("registrar listening", metadata: [
-            "address": "\(configuration.host):\(port)", "public-url": "\(configuration.publicURL)",
-            "profile": "\(configuration.profile.rawValue)", "store": "\(location.redacted)",
-        ])
+        logger.info(
+            "registrar listening",
+            metadata: [
+                "address": "\(configuration.host):\(port)", "public-url": "\(configuration.publicURL)",
+                "profile": "\(configuration.profile.rawValue)", "store": "\(location.redacted)",
+            ])
         if let banner { print(banner) }
     }
     try await application.runService()
@@ -101,7 +110,10 @@ struct Sandbox: AsyncParsableCommand {
         try await withStore(store) { directoryStore in
             let envFile = (store.dataFolder as NSString).appendingPathComponent("sandbox.env")
             if let credentials = try await SandboxSeed.seedIfEmpty(ParticipantDirectory(store: directoryStore)) {
-                guard FileManager.default.createFile(atPath: envFile, contents: Data(credentials.environmentFile.utf8), attributes: [.posixPermissions: 0o600]) else {
+                guard
+                    FileManager.default.createFile(
+                        atPath: envFile, contents: Data(credentials.environmentFile.utf8), attributes: [.posixPermissions: 0o600])
+                else {
                     throw CLIError("cannot write \(envFile)")
                 }
                 print("Seeded a sandbox directory in \(store.dataFolder): one bank, one provider with an Active software statement.")
@@ -125,13 +137,16 @@ struct Init: AsyncParsableCommand {
     @Option(help: "Label of the first operator token.") var label: String = "first operator"
 
     func run() async throws {
-        guard let algorithm = SigningAlgorithm(rawValue: signingAlgorithm.uppercased()) else { throw fail(CLIError("the signing algorithm must be PS256 or ES256")) }
+        guard let algorithm = SigningAlgorithm(rawValue: signingAlgorithm.uppercased()) else {
+            throw fail(CLIError("the signing algorithm must be PS256 or ES256"))
+        }
         let encryptionKey = try store.requireEncryptionKey(create: true)
         try await withStore(store) { directoryStore in
             let keyring = DirectoryKeyring(store: directoryStore, encryptionKey: encryptionKey)
             try await keyring.ensureSigningKeys(algorithm: algorithm, by: .cli)
             _ = try await keyring.currentSigner()
-            let token = try await ParticipantDirectory(store: directoryStore).createToken(role: .operator, organisationID: nil, label: label, by: .cli)
+            let token = try await ParticipantDirectory(store: directoryStore).createToken(
+                role: .operator, organisationID: nil, label: label, by: .cli)
             print("Directory ready in \(store.location.redacted).")
             print("Operator token (shown once, store it safely): \(token.secret)")
         }

@@ -52,9 +52,12 @@ struct SoftwareCommand: AsyncParsableCommand {
         func run() async throws {
             try await withStore(store) { store in
                 let directory = ParticipantDirectory(store: store)
-                let software = if let org { try await directory.softwareStatements(in: org) } else { try await directory.allSoftwareStatements() }
+                let software =
+                    if let org { try await directory.softwareStatements(in: org) } else { try await directory.allSoftwareStatements() }
                 if output.json { return try Output.json(software) }
-                Output.table(["ID", "ORGANISATION", "STATUS", "NAME"], software.map { [$0.id, $0.organisationID, $0.status.rawValue, $0.clientName] })
+                Output.table(
+                    ["ID", "ORGANISATION", "STATUS", "NAME"],
+                    software.map { [$0.id, $0.organisationID, $0.status.rawValue, $0.clientName] })
             }
         }
     }
@@ -82,7 +85,8 @@ struct SoftwareCommand: AsyncParsableCommand {
                     throw CLIError("status must be one of \(SoftwareStatus.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 let software = try await findSoftware(id, in: store)
-                let updated = try await ParticipantDirectory(store: store).setSoftwareStatus(id, in: software.organisationID, to: next, by: .cli)
+                let updated = try await ParticipantDirectory(store: store).setSoftwareStatus(
+                    id, in: software.organisationID, to: next, by: .cli)
                 if output.json { try Output.json(updated) } else { print("\(updated.id) is now \(updated.status.rawValue)") }
             }
         }
@@ -98,7 +102,8 @@ func findSoftware(_ id: String, in store: any DirectoryStore) async throws -> So
 }
 
 struct SSACommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ssa", abstract: "Issue software statement assertions.", subcommands: [Issue.self])
+    static let configuration = CommandConfiguration(
+        commandName: "ssa", abstract: "Issue software statement assertions.", subcommands: [Issue.self])
 
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Issue an SSA for Active software and print the JWT.")
@@ -114,7 +119,8 @@ struct SSACommand: AsyncParsableCommand {
                 let statement = try await findSoftware(software, in: store)
                 let directory = ParticipantDirectory(store: store)
                 let keyring = DirectoryKeyring(store: store, encryptionKey: encryptionKey)
-                let issuer = SSAIssuer(directory: directory, settings: configuration.issuerSettings, signer: { try await keyring.currentSigner() })
+                let issuer = SSAIssuer(
+                    directory: directory, settings: configuration.issuerSettings, signer: { try await keyring.currentSigner() })
                 print(try await issuer.issue(softwareID: statement.id, organisationID: statement.organisationID, for: .cli))
             }
         }

@@ -10,15 +10,21 @@ import Testing
         Organisation(
             id: "11111111-1111-4111-8111-111111111111", legalName: "TPP Ltd", registrationNumber: "12345678000190", country: "GB",
             contacts: [Contact(type: "Technical", email: "tech@tpp.example")],
-            authorityClaims: [AuthorityClaim(authority: "FCA", registrationID: "123456", roles: [RoleGrant(role: "AISP"), RoleGrant(role: "PISP", status: .inactive)])],
+            authorityClaims: [
+                AuthorityClaim(
+                    authority: "FCA", registrationID: "123456",
+                    roles: [RoleGrant(role: "AISP"), RoleGrant(role: "PISP", status: .inactive)])
+            ],
             createdAt: now, updatedAt: now)
     }
 
     var software: SoftwareStatement {
         SoftwareStatement(
-            id: "22222222-2222-4222-8222-222222222222", organisationID: organisation.id, clientName: "App", description: "Budgeting", version: "1.5",
+            id: "22222222-2222-4222-8222-222222222222", organisationID: organisation.id, clientName: "App", description: "Budgeting",
+            version: "1.5",
             clientURI: "https://tpp.example", logoURI: "https://tpp.example/logo.png", redirectURIs: ["https://tpp.example/cb"],
-            revocationURI: "https://tpp.example/revoke", recipientBaseURI: "https://tpp.example", roles: ["AISP"], createdAt: now, updatedAt: now)
+            revocationURI: "https://tpp.example/revoke", recipientBaseURI: "https://tpp.example", roles: ["AISP"], createdAt: now,
+            updatedAt: now)
     }
 
     var issuance: SSAContext {
@@ -28,7 +34,8 @@ import Testing
     @Test(arguments: EcosystemProfile.allCases)
     func everyProfileCarriesRegisteredClaimsAsWholeSeconds(profile: EcosystemProfile) throws {
         let claims = profile.claimSet.claims(software: software, organisation: organisation, context: issuance)
-        let prepared = try PreparedAssertion(organisationID: organisation.id, softwareID: software.id, claims: claims, issuer: "Registrar \"Directory\"", lifetime: 600)
+        let prepared = try PreparedAssertion(
+            organisationID: organisation.id, softwareID: software.id, claims: claims, issuer: "Registrar \"Directory\"", lifetime: 600)
         let key = try SigningKey.generate(.ES256)
         let token = try prepared.assertion(signedBy: key, at: now, jwtID: "jti-1")
         let decoded = try JSONDecoder().decode([String: JSONValue].self, from: CompactJWS.verify(token, with: key.publicJWK).payload)
@@ -52,7 +59,9 @@ import Testing
     @Test func obieVersionStaysTextAndLinksPointAtTheKeystore() {
         let claims = OBIEClaimSet().claims(software: software, organisation: organisation, context: issuance)
         #expect(claims["software_version"] == .string("1.5"))
-        #expect(claims["software_jwks_endpoint"] == .string("https://directory.example/organisations/\(organisation.id)/software-statements/\(software.id)/jwks"))
+        #expect(
+            claims["software_jwks_endpoint"]
+                == .string("https://directory.example/organisations/\(organisation.id)/software-statements/\(software.id)/jwks"))
         #expect(claims["org_jwks_revoked_endpoint"] == .string("https://directory.example/organisations/\(organisation.id)/jwks/revoked"))
         guard case .object(let authority) = claims["organisation_competent_authority_claims"] else { Issue.record("not an object"); return }
         // Only Active role grants are asserted.
@@ -69,7 +78,11 @@ import Testing
 
     @Test func brasilCarriesRoleObjectsAndTransportKeystores() {
         let claims = OpenFinanceBrasilClaimSet().claims(software: software, organisation: organisation, context: issuance)
-        #expect(claims["software_statement_roles"] == .array([.object(["role": .string("AISP"), "authorisation_domain": .string("Open Finance"), "status": .string("Active")])]))
+        #expect(
+            claims["software_statement_roles"]
+                == .array([
+                    .object(["role": .string("AISP"), "authorisation_domain": .string("Open Finance"), "status": .string("Active")])
+                ]))
         #expect(claims["org_number"] == .string("12345678000190"))
         #expect(claims["software_jwks_transport_uri"] != nil)
     }
@@ -81,7 +94,13 @@ import Testing
         var anonymous = organisation
         anonymous.registrationNumber = nil
         #expect(OBIEClaimSet().missingData(software: bare, organisation: organisation) == ["software redirect URIs"])
-        #expect(CDRClaimSet().missingData(software: bare, organisation: organisation) == ["software redirect URIs", "software recipient base URI"])
-        #expect(OpenFinanceBrasilClaimSet().missingData(software: software, organisation: anonymous) == ["the organisation's registration number (CNPJ)"])
+        #expect(
+            CDRClaimSet().missingData(software: bare, organisation: organisation) == [
+                "software redirect URIs", "software recipient base URI",
+            ])
+        #expect(
+            OpenFinanceBrasilClaimSet().missingData(software: software, organisation: anonymous) == [
+                "the organisation's registration number (CNPJ)"
+            ])
     }
 }

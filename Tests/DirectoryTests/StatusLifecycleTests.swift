@@ -10,7 +10,8 @@ import Testing
     }
 
     func software(_ status: SoftwareStatus, suspendedByOrganisation: Bool = false) -> SoftwareStatement {
-        var software = SoftwareStatement(id: RecordIdentifier.make(), organisationID: "o", clientName: "App", status: status, createdAt: now, updatedAt: now)
+        var software = SoftwareStatement(
+            id: RecordIdentifier.make(), organisationID: "o", clientName: "App", status: status, createdAt: now, updatedAt: now)
         software.inactivatedByOrganisationStatus = suspendedByOrganisation
         return software
     }
@@ -37,7 +38,9 @@ import Testing
     }
 
     @Test func removedSoftwareIsFinal() {
-        #expect(throws: DirectoryError.self) { try StatusLifecycle.checkTransition(of: software(.removed), to: .active, organisationStatus: .active) }
+        #expect(throws: DirectoryError.self) {
+            try StatusLifecycle.checkTransition(of: software(.removed), to: .active, organisationStatus: .active)
+        }
     }
 
     @Test func softwareCannotBecomeActiveUnderAnInactiveOrganisation() {
@@ -73,8 +76,10 @@ import Testing
         try InputRules.requireRedirectURI(uri)
     }
 
-    @Test(arguments: ["http://tpp.example/cb", "https://localhost/cb", "https://127.0.0.1/cb", "https://tpp.example/cb#frag", "tpp.example/cb",
-                      "https:///cb", "javascript:alert(1)", "https://app.localhost/cb"])
+    @Test(arguments: [
+        "http://tpp.example/cb", "https://localhost/cb", "https://127.0.0.1/cb", "https://tpp.example/cb#frag", "tpp.example/cb",
+        "https:///cb", "javascript:alert(1)", "https://app.localhost/cb",
+    ])
     func refusesUnsafeRedirects(_ uri: String) {
         #expect(throws: DirectoryError.self) { try InputRules.requireRedirectURI(uri) }
     }
@@ -95,7 +100,9 @@ import Testing
     @Test func organisationTokensReachOnlyTheirOwnOrganisation() throws {
         let caller = Caller.organisation(id: "org-a", label: "tpp")
         try caller.requireAccess(toOrganisation: "org-a")
-        #expect(throws: DirectoryError.forbidden("this token is scoped to another organisation")) { try caller.requireAccess(toOrganisation: "org-b") }
+        #expect(throws: DirectoryError.forbidden("this token is scoped to another organisation")) {
+            try caller.requireAccess(toOrganisation: "org-b")
+        }
         #expect(throws: DirectoryError.self) { try caller.requireOperator() }
         try Caller.operator(label: "ops").requireAccess(toOrganisation: "org-b")
     }

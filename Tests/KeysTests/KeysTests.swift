@@ -10,7 +10,8 @@ import Testing
     @Test func rfc7638ExampleKeyHasThePublishedThumbprint() throws {
         let jwk = JSONWebKey(
             kty: "RSA",
-            n: "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw",
+            n:
+                "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw",
             e: "AQAB")
         #expect(try JWKThumbprint.sha256(of: jwk) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
     }
@@ -146,7 +147,8 @@ import Testing
     @Test func refusesPrivateJWKs() throws {
         let key = P256.Signing.PrivateKey()
         let raw = key.publicKey.rawRepresentation
-        let jwk = #"{"kty":"EC","crv":"P-256","x":"\#(Base64URL.encode(raw.prefix(32)))","y":"\#(Base64URL.encode(raw.suffix(32)))","d":"\#(Base64URL.encode(key.rawRepresentation))"}"#
+        let jwk =
+            #"{"kty":"EC","crv":"P-256","x":"\#(Base64URL.encode(raw.prefix(32)))","y":"\#(Base64URL.encode(raw.suffix(32)))","d":"\#(Base64URL.encode(key.rawRepresentation))"}"#
         #expect(throws: PublicKeyImport.Failure.containsPrivateMembers) { try PublicKeyImport.jwk(from: Data(jwk.utf8)) }
     }
 
@@ -170,7 +172,9 @@ import Testing
     @Test func refusesOtherCurvesAndKeyTypes() throws {
         let p521 = P521.Signing.PrivateKey().publicKey.rawRepresentation
         let jwk = #"{"kty":"EC","crv":"P-521","x":"\#(Base64URL.encode(p521.prefix(66)))","y":"\#(Base64URL.encode(p521.suffix(66)))"}"#
-        #expect(throws: PublicKeyImport.Failure.weakKey("curve P-521 is not accepted (P-256 or P-384)")) { try PublicKeyImport.jwk(from: Data(jwk.utf8)) }
+        #expect(throws: PublicKeyImport.Failure.weakKey("curve P-521 is not accepted (P-256 or P-384)")) {
+            try PublicKeyImport.jwk(from: Data(jwk.utf8))
+        }
         #expect(throws: PublicKeyImport.Failure.weakKey("key type OKP is not accepted (RSA or EC)")) {
             try PublicKeyImport.jwk(from: Data(#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#.utf8))
         }
@@ -182,7 +186,8 @@ import Testing
     }
 
     @Test func refusesPointsNotOnTheCurve() {
-        let jwk = #"{"kty":"EC","crv":"P-256","x":"\#(Base64URL.encode(Data(repeating: 1, count: 32)))","y":"\#(Base64URL.encode(Data(repeating: 2, count: 32)))"}"#
+        let jwk =
+            #"{"kty":"EC","crv":"P-256","x":"\#(Base64URL.encode(Data(repeating: 1, count: 32)))","y":"\#(Base64URL.encode(Data(repeating: 2, count: 32)))"}"#
         #expect(throws: PublicKeyImport.Failure.notAKey) { try PublicKeyImport.jwk(from: Data(jwk.utf8)) }
     }
 }

@@ -1,7 +1,7 @@
 import ChildProcess
 import Directory
-import Keys
 import Foundation
+import Keys
 import Testing
 
 /// The `registrar` binary, run as an operator would.
@@ -18,13 +18,17 @@ import Testing
         let kekMode = try FileManager.default.attributesOfItem(atPath: data.appending(path: "kek").path)[.posixPermissions] as? Int
         #expect(kekMode == 0o600)
 
-        let organisation = try await registrar(["org", "create", "--name", "CLI TPP", "--country", "GB", "--authority", "FCA:987654:AISP"], data: data)
+        let organisation = try await registrar(
+            ["org", "create", "--name", "CLI TPP", "--country", "GB", "--authority", "FCA:987654:AISP"], data: data)
         #expect(organisation.status == 0, "\(organisation.errors)")
         let organisationID = organisation.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(RecordIdentifier.isWellFormed(organisationID))
 
         let software = try await registrar(
-            ["software", "create", "--org", organisationID, "--name", "CLI App", "--redirect-uri", "https://cli.example/cb", "--role", "AISP"], data: data)
+            [
+                "software", "create", "--org", organisationID, "--name", "CLI App", "--redirect-uri", "https://cli.example/cb", "--role",
+                "AISP",
+            ], data: data)
         let softwareID = software.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(RecordIdentifier.isWellFormed(softwareID), "\(software.errors)")
 
@@ -45,14 +49,25 @@ import Testing
         #expect(suspended.output.contains("is now Suspended"))
         let refused = try await registrar(["ssa", "issue", "--software", softwareID], data: data)
         #expect(refused.status != 0)
-        #expect(refused.errors == "registrar: error: organisation \(organisationID) is Suspended; SSAs are issued only for Active organisations\n")
+        #expect(
+            refused.errors
+                == "registrar: error: organisation \(organisationID) is Suspended; SSAs are issued only for Active organisations\n")
     }
 
     @Test(arguments: [
-        (["org", "create", "--name", "X", "--country", "Britain"], "registrar: error: country must be an ISO 3166-1 alpha-2 code such as GB, AU or BR\n"),
+        (
+            ["org", "create", "--name", "X", "--country", "Britain"],
+            "registrar: error: country must be an ISO 3166-1 alpha-2 code such as GB, AU or BR\n"
+        ),
         (["org", "show", "nope"], "registrar: error: no organisation nope\n"),
-        (["org", "set-status", "00000000-0000-4000-8000-000000000000", "paused"], "registrar: error: status must be one of Active, Suspended, Revoked, Surrendered\n"),
-        (["software", "create", "--org", "00000000-0000-4000-8000-000000000000", "--name", "X"], "registrar: error: no organisation 00000000-0000-4000-8000-000000000000\n"),
+        (
+            ["org", "set-status", "00000000-0000-4000-8000-000000000000", "paused"],
+            "registrar: error: status must be one of Active, Suspended, Revoked, Surrendered\n"
+        ),
+        (
+            ["software", "create", "--org", "00000000-0000-4000-8000-000000000000", "--name", "X"],
+            "registrar: error: no organisation 00000000-0000-4000-8000-000000000000\n"
+        ),
         (["keys", "retire", "missing"], "registrar: error: no directory signing key missing\n"),
     ])
     func badInputGetsOneClearLineAndAFailingExit(arguments: [String], message: String) async throws {
@@ -68,12 +83,15 @@ import Testing
         let data = try TestStores.temporaryFolder()
         let result = try await registrar(["keys", "list"], data: data)
         #expect(result.status == 1)
-        #expect(result.errors.hasPrefix("registrar: error: no key-encryption key at") && result.errors.contains("run `registrar init` first"))
+        #expect(
+            result.errors.hasPrefix("registrar: error: no key-encryption key at") && result.errors.contains("run `registrar init` first"))
     }
 
     @Test func everyCommandHasHelp() async throws {
-        for command in [[], ["sandbox"], ["serve"], ["init"], ["org", "create"], ["software", "set-status"], ["as", "create"], ["tokens", "create"],
-                        ["keys", "rotate"], ["ssa", "issue"], ["audit"]] {
+        for command in [
+            [], ["sandbox"], ["serve"], ["init"], ["org", "create"], ["software", "set-status"], ["as", "create"], ["tokens", "create"],
+            ["keys", "rotate"], ["ssa", "issue"], ["audit"],
+        ] {
             let result = try await Witness.run(Witness.registrarBinary, command + ["--help"])
             #expect(result.status == 0 && result.output.contains("USAGE:"), "\(command)")
         }
@@ -87,8 +105,10 @@ import Testing
             try await ChildProcess.run(Witness.registrarBinary, arguments + ["--data", data.path], input: input)
         }
         _ = try await registrar(["init"])
-        let organisation = try await registrar(["org", "create", "--name", "Keys Ltd", "--country", "GB"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
-        let software = try await registrar(["software", "create", "--org", organisation, "--name", "App"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let organisation = try await registrar(["org", "create", "--name", "Keys Ltd", "--country", "GB"]).output.trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let software = try await registrar(["software", "create", "--org", organisation, "--name", "App"]).output.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         for owner in [organisation, software] {
             let key = try SigningKey.generate(.ES256)
             let added = try await registrar(["org", "add-key", owner, "-"], input: try JOSEJSON.encoder.encode(key.publicJWK))

@@ -32,7 +32,8 @@ import Testing
         try await LiveDirectory.run { live in
             let folder = try TestStores.temporaryFolder()
             try FileManager.default.createDirectory(at: folder.appending(path: "registrar-data"), withIntermediateDirectories: true)
-            try live.credentials.environmentFile.write(to: folder.appending(path: "registrar-data/sandbox.env"), atomically: true, encoding: .utf8)
+            try live.credentials.environmentFile.write(
+                to: folder.appending(path: "registrar-data/sandbox.env"), atomically: true, encoding: .utf8)
             let script = "set -euo pipefail\n" + block.replacingOccurrences(of: "http://localhost:8080", with: live.baseURL)
             let result = try await Witness.run("/bin/bash", ["-c", script], directory: folder)
             #expect(result.status == 0, "quick start failed:\n\(result.output)\n\(result.errors)")

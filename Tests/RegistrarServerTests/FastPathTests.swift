@@ -6,7 +6,9 @@ import Testing
 @Suite struct FastPathTests {
     @Test func cachedAnswerMatchesTheRoutedAnswer() async throws {
         try await LiveDirectory.run { live in
-            for path in ["/jwks", "/participants", "/participants?page=1&page-size=1", "/.well-known/openid-configuration", "/status/organisations"] {
+            for path in [
+                "/jwks", "/participants", "/participants?page=1&page-size=1", "/.well-known/openid-configuration", "/status/organisations",
+            ] {
                 let routed = try await live.get(path)
                 let fast = try await live.get(path)
                 #expect(routed.status == .ok && fast.status == .ok)
@@ -14,7 +16,8 @@ import Testing
                 var routedHeaders = routed.headers, fastHeaders = fast.headers
                 routedHeaders[.date] = nil
                 fastHeaders[.date] = nil
-                #expect(Dictionary(grouping: fastHeaders, by: \.name.canonicalName).mapValues { $0.map(\.value) }
+                #expect(
+                    Dictionary(grouping: fastHeaders, by: \.name.canonicalName).mapValues { $0.map(\.value) }
                         == Dictionary(grouping: routedHeaders, by: \.name.canonicalName).mapValues { $0.map(\.value) }, "\(path)")
                 #expect(fast.headers[.date]?.hasSuffix(" GMT") == true)
             }
@@ -48,7 +51,8 @@ import Testing
             // The first request goes to the router (not cached: an unknown participant), the second is
             // cached; the second must still be answered after the first.
             let result = try await Witness.python(
-                "pipelined_requests.py", ["127.0.0.1", String(live.port), "/participants/\(UUID().uuidString.lowercased())", "/jwks", "/jwks"])
+                "pipelined_requests.py",
+                ["127.0.0.1", String(live.port), "/participants/\(UUID().uuidString.lowercased())", "/jwks", "/jwks"])
             let lines = result.output.split(separator: "\n")
             #expect(lines.count == 3)
             #expect(lines.first?.hasPrefix("HTTP/1.1 404") == true)

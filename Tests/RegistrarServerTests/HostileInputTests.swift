@@ -6,7 +6,9 @@ import Testing
 
 /// Malformed, oversized and hostile requests get RFC 9457 problems with the right 4xx, and change nothing.
 @Suite struct HostileInputTests {
-    func expectProblem(_ reply: LiveDirectory.Reply, _ status: HTTPResponse.Status, code: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectProblem(
+        _ reply: LiveDirectory.Reply, _ status: HTTPResponse.Status, code: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         #expect(reply.status == status, "\(reply.text)", sourceLocation: sourceLocation)
         #expect(reply.headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
         let problem = try reply.object()
@@ -26,30 +28,46 @@ import Testing
             let wrongMethod = try await live.request(.delete, "/jwks")
             try expectProblem(wrongMethod, .methodNotAllowed, code: "method_not_allowed")
             #expect(wrongMethod.headers[.allow] == "GET, HEAD")
-            try expectProblem(try await live.send(.post, "/organisations", json: "{\"legalName\":", token: token), .badRequest, code: "invalid_json")
-            try expectProblem(try await live.send(.post, "/organisations", json: "[1,2,3]", token: token), .badRequest, code: "invalid_json")
-            try expectProblem(try await live.send(.post, "/organisations", json: #"{"legalName":"X"}"#, token: token), .badRequest, code: "invalid_json")
-            try expectProblem(try await live.send(.post, "/organisations", json: #"{"legalName":"X","country":"Britain"}"#, token: token), .badRequest, code: "invalid_input")
-            try expectProblem(try await live.send(.post, "/organisations", json: #"{"legalName":"\u0000","country":"GB"}"#, token: token), .badRequest, code: "invalid_input")
             try expectProblem(
-                try await live.request(.post, "/organisations", token: token, body: Data(#"{"legalName":"X","country":"GB"}"#.utf8), contentType: "text/plain"),
+                try await live.send(.post, "/organisations", json: "{\"legalName\":", token: token), .badRequest, code: "invalid_json")
+            try expectProblem(
+                try await live.send(.post, "/organisations", json: "[1,2,3]", token: token), .badRequest, code: "invalid_json")
+            try expectProblem(
+                try await live.send(.post, "/organisations", json: #"{"legalName":"X"}"#, token: token), .badRequest, code: "invalid_json")
+            try expectProblem(
+                try await live.send(.post, "/organisations", json: #"{"legalName":"X","country":"Britain"}"#, token: token), .badRequest,
+                code: "invalid_input")
+            try expectProblem(
+                try await live.send(.post, "/organisations", json: #"{"legalName":"\u0000","country":"GB"}"#, token: token), .badRequest,
+                code: "invalid_input")
+            try expectProblem(
+                try await live.request(
+                    .post, "/organisations", token: token, body: Data(#"{"legalName":"X","country":"GB"}"#.utf8), contentType: "text/plain"),
                 .unsupportedMediaType, code: "http_error")
-            try expectProblem(try await live.request(.post, "/organisations", token: token, body: Data("{}".utf8), contentType: nil),
-                              .unsupportedMediaType, code: "http_error")
+            try expectProblem(
+                try await live.request(.post, "/organisations", token: token, body: Data("{}".utf8), contentType: nil),
+                .unsupportedMediaType, code: "http_error")
             let huge = "{\"legalName\":\"" + String(repeating: "a", count: 70_000) + "\",\"country\":\"GB\"}"
-            try expectProblem(try await live.send(.post, "/organisations", json: huge, token: token), .contentTooLarge, code: "body_too_large")
+            try expectProblem(
+                try await live.send(.post, "/organisations", json: huge, token: token), .contentTooLarge, code: "body_too_large")
             let nested = String(repeating: "[", count: 50_000)
             try expectProblem(try await live.send(.post, "/organisations", json: nested, token: token), .badRequest, code: "invalid_json")
-            try expectProblem(try await live.send(.post, "/organisations", json: #"{"legalName":"X","country":"GB"}"#, token: "rgr_forged"),
-                              .unauthorized, code: "unauthenticated")
-            try expectProblem(try await live.send(.post, "/organisations", json: #"{"legalName":"X","country":"GB"}"#, token: nil),
-                              .unauthorized, code: "unauthenticated")
-            try expectProblem(try await live.send(.post, "/organisations", json: #"{"legalName":"X","country":"GB"}"#, token: live.credentials.providerToken),
-                              .forbidden, code: "forbidden")
+            try expectProblem(
+                try await live.send(.post, "/organisations", json: #"{"legalName":"X","country":"GB"}"#, token: "rgr_forged"),
+                .unauthorized, code: "unauthenticated")
+            try expectProblem(
+                try await live.send(.post, "/organisations", json: #"{"legalName":"X","country":"GB"}"#, token: nil),
+                .unauthorized, code: "unauthenticated")
+            try expectProblem(
+                try await live.send(
+                    .post, "/organisations", json: #"{"legalName":"X","country":"GB"}"#, token: live.credentials.providerToken),
+                .forbidden, code: "forbidden")
             try expectProblem(try await live.get("/participants/..%2F..%2Fetc%2Fpasswd"), .notFound, code: "not_found")
             try expectProblem(try await live.get("/organisations/\(UUID().uuidString.lowercased())/jwks"), .notFound, code: "not_found")
-            try expectProblem(try await live.send(.put, "/organisations/\(live.credentials.providerOrganisationID)/status", json: #"{"status":"Deleted"}"#, token: token),
-                              .badRequest, code: "invalid_input")
+            try expectProblem(
+                try await live.send(
+                    .put, "/organisations/\(live.credentials.providerOrganisationID)/status", json: #"{"status":"Deleted"}"#, token: token),
+                .badRequest, code: "invalid_input")
             var authorization = HTTPFields()
             authorization[.authorization] = "Basic YWxhZGRpbjpvcGVuc2VzYW1l"
             try expectProblem(try await live.get("/jwks", headers: authorization), .unauthorized, code: "unauthenticated")
@@ -61,12 +79,17 @@ import Testing
 
     @Test func keyUploadsRefusePrivateSymmetricAndWeakKeysAndPublishGoodOnes() async throws {
         try await LiveDirectory.run { live in
-            let path = "/organisations/\(live.credentials.providerOrganisationID)/software-statements/\(live.credentials.softwareStatementID)"
+            let path =
+                "/organisations/\(live.credentials.providerOrganisationID)/software-statements/\(live.credentials.softwareStatementID)"
             let token = live.credentials.providerToken
-            try expectProblem(try await live.send(.post, "\(path)/keys", json: #"{"kty":"oct","k":"c2VjcmV0"}"#, token: token), .badRequest, code: "invalid_input")
+            try expectProblem(
+                try await live.send(.post, "\(path)/keys", json: #"{"kty":"oct","k":"c2VjcmV0"}"#, token: token), .badRequest,
+                code: "invalid_input")
             let privatePEM = try SigningKey.generate(.ES256).pkcs8PEM
-            try expectProblem(try await live.request(.post, "\(path)/keys", token: token, body: Data(privatePEM.utf8), contentType: "application/x-pem-file"),
-                              .badRequest, code: "invalid_input")
+            try expectProblem(
+                try await live.request(
+                    .post, "\(path)/keys", token: token, body: Data(privatePEM.utf8), contentType: "application/x-pem-file"),
+                .badRequest, code: "invalid_input")
 
             let key = try SigningKey.generate(.ES256)
             let publicPEM = """
@@ -74,10 +97,13 @@ import Testing
                 \(Data(try PublicKeyMaterial(key.publicJWK).derSubjectPublicKeyInfo).base64EncodedString(options: .lineLength64Characters))
                 -----END PUBLIC KEY-----
                 """
-            let added = try await live.request(.post, "\(path)/keys", token: token, body: Data(publicPEM.utf8), contentType: "application/x-pem-file")
+            let added = try await live.request(
+                .post, "\(path)/keys", token: token, body: Data(publicPEM.utf8), contentType: "application/x-pem-file")
             #expect(added.status == .created, "\(added.text)")
-            try expectProblem(try await live.request(.post, "\(path)/keys", token: token, body: Data(publicPEM.utf8), contentType: "application/x-pem-file"),
-                              .conflict, code: "conflict")
+            try expectProblem(
+                try await live.request(
+                    .post, "\(path)/keys", token: token, body: Data(publicPEM.utf8), contentType: "application/x-pem-file"),
+                .conflict, code: "conflict")
             #expect(try await live.get("\(path)/jwks").json(JSONWebKeySet.self).keys.contains { $0.kid == key.kid })
 
             let revoked = try await live.send(.post, "\(path)/keys/\(key.kid)/revoke", json: #"{"reason":"rotated"}"#, token: token)
@@ -87,15 +113,18 @@ import Testing
 
             // Organisation keys are the operator's to manage.
             let orgKeys = "/organisations/\(live.credentials.providerOrganisationID)/keys"
-            try expectProblem(try await live.send(.post, orgKeys, json: String(decoding: try JOSEJSON.encoder.encode(key.publicJWK), as: UTF8.self), token: token),
-                              .forbidden, code: "forbidden")
+            try expectProblem(
+                try await live.send(
+                    .post, orgKeys, json: String(decoding: try JOSEJSON.encoder.encode(key.publicJWK), as: UTF8.self), token: token),
+                .forbidden, code: "forbidden")
         }
     }
 
     @Test func auditTrailRecordsWhoChangedWhatWithBeforeAndAfter() async throws {
         try await LiveDirectory.run { live in
             let organisation = live.credentials.providerOrganisationID
-            _ = try await live.send(.put, "/organisations/\(organisation)/status", json: #"{"status":"Suspended"}"#, token: live.credentials.operatorToken)
+            _ = try await live.send(
+                .put, "/organisations/\(organisation)/status", json: #"{"status":"Suspended"}"#, token: live.credentials.operatorToken)
             let events = try await live.get("/audit-events?limit=1000", token: live.credentials.operatorToken)
             #expect(events.status == .ok)
             let list = try JSONSerialization.jsonObject(with: events.body) as? [[String: Any]] ?? []

@@ -79,7 +79,9 @@ struct LiveDirectory: Sendable {
             client.connect()
             let live = LiveDirectory(
                 port: port,
-                credentials: credentials ?? .init(operatorToken: "", providerToken: "", bankOrganisationID: "", providerOrganisationID: "", softwareStatementID: ""),
+                credentials: credentials
+                    ?? .init(
+                        operatorToken: "", providerToken: "", bankOrganisationID: "", providerOrganisationID: "", softwareStatementID: ""),
                 runtime: runtime, routes: routes, client: client)
             do {
                 try await body(live)
@@ -109,4 +111,3 @@ enum TestStores {
         try SQLiteDirectoryStore(path: try temporaryFolder().appending(path: "registrar.sqlite").path)
     }
 }
-

@@ -41,7 +41,8 @@ import Testing
             #expect(try await live.get("/participants", headers: conditional).status == .notModified)
 
             // A write through the API is visible to the very next read on this node.
-            let created = try await live.send(.post, "/organisations", json: #"{"legalName":"New Bank","country":"IE"}"#, token: live.credentials.operatorToken)
+            let created = try await live.send(
+                .post, "/organisations", json: #"{"legalName":"New Bank","country":"IE"}"#, token: live.credentials.operatorToken)
             #expect(created.status == .created)
             let changed = try await live.get("/participants", headers: conditional)
             #expect(changed.status == .ok)
@@ -95,7 +96,8 @@ import Testing
     @Test func statusListsFollowTheCascade() async throws {
         try await LiveDirectory.run { live in
             let organisation = live.credentials.providerOrganisationID
-            let suspend = try await live.send(.put, "/organisations/\(organisation)/status", json: #"{"status":"Suspended"}"#, token: live.credentials.operatorToken)
+            let suspend = try await live.send(
+                .put, "/organisations/\(organisation)/status", json: #"{"status":"Suspended"}"#, token: live.credentials.operatorToken)
             #expect(suspend.status == .ok)
             let organisations = try await live.get("/status/organisations").json(StatusList<OrganisationStatusEntry>.self)
             #expect(organisations.data.first { $0.organisationId == organisation }?.status == "Suspended")
@@ -108,7 +110,8 @@ import Testing
             let recent = try await live.get("/status/software-statements?updated-since=\(Timestamp.format(Date().addingTimeInterval(-60)))")
             #expect(try recent.json(StatusList<SoftwareStatusEntry>.self).data.count == 1)
 
-            let refused = try await live.send(.put, "/organisations/\(organisation)/status", json: #"{"status":"Suspended"}"#, token: live.credentials.operatorToken)
+            let refused = try await live.send(
+                .put, "/organisations/\(organisation)/status", json: #"{"status":"Suspended"}"#, token: live.credentials.operatorToken)
             #expect(refused.status == .conflict)
             #expect(try refused.object()["code"] as? String == "invalid_transition")
         }

@@ -37,10 +37,12 @@ import Testing
 
     @Test func rotationSwitchesTheSigningKeyAndKeepsTheOldOnePublished() async throws {
         try await LiveDirectory.run { live in
-            let before = try CompactJWS.decode(try await live.get(assertionPath(live), token: live.credentials.providerToken).text).header.kid
+            let before = try CompactJWS.decode(try await live.get(assertionPath(live), token: live.credentials.providerToken).text).header
+                .kid
             let rotated = try await live.request(.post, "/signing-keys/rotate", token: live.credentials.operatorToken, body: nil)
             #expect(rotated.status == .ok)
-            let after = try CompactJWS.decode(try await live.get(assertionPath(live), token: live.credentials.providerToken).text).header.kid
+            let after = try CompactJWS.decode(try await live.get(assertionPath(live), token: live.credentials.providerToken).text).header
+                .kid
             #expect(before != after)
             let published = try await live.get("/jwks").json(JSONWebKeySet.self).keys.compactMap(\.kid)
             let (old, new) = (try #require(before), try #require(after))
@@ -54,7 +56,8 @@ import Testing
             #expect(anonymous.status == .unauthorized)
             #expect(anonymous.headers[.wwwAuthenticate] == #"Bearer realm="registrar""#)
             let bankToken = try await live.send(
-                .post, "/tokens", json: #"{"role":"organisation","organisationId":"\#(live.credentials.bankOrganisationID)","label":"bank"}"#,
+                .post, "/tokens",
+                json: #"{"role":"organisation","organisationId":"\#(live.credentials.bankOrganisationID)","label":"bank"}"#,
                 token: live.credentials.operatorToken)
             let secret = try #require(try bankToken.object()["token"] as? String)
             #expect(try await live.get(assertionPath(live), token: secret).status == .forbidden)
@@ -65,16 +68,22 @@ import Testing
     @Test func inactiveSoftwareGets403AndIncompleteDataGets422() async throws {
         try await LiveDirectory.run(profile: .cdr) { live in
             let organisation = live.credentials.providerOrganisationID
-            let bare = try await live.send(.post, "/organisations/\(organisation)/software-statements", json: #"{"clientName":"Bare"}"#,
-                                           token: live.credentials.providerToken)
+            let bare = try await live.send(
+                .post, "/organisations/\(organisation)/software-statements", json: #"{"clientName":"Bare"}"#,
+                token: live.credentials.providerToken)
             #expect(bare.status == .created)
             let bareID = try #require(try bare.object()["id"] as? String)
-            let incomplete = try await live.get("/organisations/\(organisation)/software-statements/\(bareID)/assertion", token: live.credentials.providerToken)
+            let incomplete = try await live.get(
+                "/organisations/\(organisation)/software-statements/\(bareID)/assertion", token: live.credentials.providerToken)
             #expect(incomplete.status == .unprocessableContent)
-            #expect(try incomplete.object()["detail"] as? String == "the cdr profile needs software description, software client URI, software logo URI, software redirect URIs, software revocation URI, software recipient base URI before an SSA can be issued")
+            #expect(
+                try incomplete.object()["detail"] as? String
+                    == "the cdr profile needs software description, software client URI, software logo URI, software redirect URIs, software revocation URI, software recipient base URI before an SSA can be issued"
+            )
 
             let deactivate = try await live.send(
-                .put, "/organisations/\(organisation)/software-statements/\(live.credentials.softwareStatementID)/status", json: #"{"status":"Inactive"}"#,
+                .put, "/organisations/\(organisation)/software-statements/\(live.credentials.softwareStatementID)/status",
+                json: #"{"status":"Inactive"}"#,
                 token: live.credentials.providerToken)
             #expect(deactivate.status == .ok)
             let refused = try await live.get(assertionPath(live), token: live.credentials.providerToken)

@@ -17,8 +17,10 @@ enum Witness {
 
     static var pythonAvailable: Bool { python != nil }
 
-    static func run(_ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
-                    directory: URL? = nil) async throws -> Result {
+    static func run(
+        _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:],
+        directory: URL? = nil
+    ) async throws -> Result {
         try await ChildProcess.run(executable, arguments, input: input, environment: environment, directory: directory)
     }
 
@@ -43,4 +45,5 @@ enum Witness {
 }
 
 /// Witness tests run when the witnesses are there, and must run under scripts/test.
-let witnessesAvailable: ConditionTrait = .enabled(if: Witness.pythonAvailable || Witness.strict, "needs the Python witnesses (scripts/test)")
+let witnessesAvailable: ConditionTrait = .enabled(
+    if: Witness.pythonAvailable || Witness.strict, "needs the Python witnesses (scripts/test)")

@@ -9,10 +9,13 @@ import Testing
     func seeded(_ backend: StoreBackend) async throws -> (ParticipantDirectory, Organisation, SoftwareStatement) {
         let directory = ParticipantDirectory(store: try await backend.makeStore())
         let organisation = try await directory.createOrganisation(
-            NewOrganisation(legalName: "TPP Ltd", country: "GB", authorityClaims: [AuthorityClaim(authority: "FCA", registrationID: "1", roles: [RoleGrant(role: "AISP")])]),
+            NewOrganisation(
+                legalName: "TPP Ltd", country: "GB",
+                authorityClaims: [AuthorityClaim(authority: "FCA", registrationID: "1", roles: [RoleGrant(role: "AISP")])]),
             by: .system)
         let software = try await directory.createSoftware(
-            in: organisation.id, NewSoftwareStatement(clientName: "App", redirectUris: ["https://tpp.example/cb"], roles: ["AISP"]), by: .system)
+            in: organisation.id, NewSoftwareStatement(clientName: "App", redirectUris: ["https://tpp.example/cb"], roles: ["AISP"]),
+            by: .system)
         return (directory, organisation, software)
     }
 
@@ -42,8 +45,12 @@ import Testing
         try await directory.setOrganisationStatus(organisation.id, to: .revoked, by: .system)
         #expect(try await directory.software(software.id, in: organisation.id).status == .removed)
         await #expect(throws: DirectoryError.self) { try await directory.setOrganisationStatus(organisation.id, to: .active, by: .system) }
-        await #expect(throws: DirectoryError.self) { try await directory.setSoftwareStatus(software.id, in: organisation.id, to: .active, by: .system) }
-        await #expect(throws: DirectoryError.self) { try await directory.createSoftware(in: organisation.id, NewSoftwareStatement(clientName: "Late"), by: .system) }
+        await #expect(throws: DirectoryError.self) {
+            try await directory.setSoftwareStatus(software.id, in: organisation.id, to: .active, by: .system)
+        }
+        await #expect(throws: DirectoryError.self) {
+            try await directory.createSoftware(in: organisation.id, NewSoftwareStatement(clientName: "Late"), by: .system)
+        }
         try await directory.store.close()
     }
 
@@ -60,8 +67,12 @@ import Testing
         await #expect(throws: DirectoryError.forbidden("this token is scoped to another organisation")) {
             try await directory.createSoftware(in: other.id, NewSoftwareStatement(clientName: "Intruder"), by: caller)
         }
-        await #expect(throws: DirectoryError.self) { try await directory.setOrganisationStatus(organisation.id, to: .surrendered, by: caller) }
-        await #expect(throws: DirectoryError.self) { try await directory.createToken(role: .operator, organisationID: nil, label: "escalate", by: caller) }
+        await #expect(throws: DirectoryError.self) {
+            try await directory.setOrganisationStatus(organisation.id, to: .surrendered, by: caller)
+        }
+        await #expect(throws: DirectoryError.self) {
+            try await directory.createToken(role: .operator, organisationID: nil, label: "escalate", by: caller)
+        }
         try await directory.store.close()
     }
 
@@ -76,11 +87,17 @@ import Testing
             try await directory.addKey(upload, to: owner, by: .system)
         }
         let views = PublishedViews(store: directory.store)
-        #expect(try await views.keystore(organisationID: organisation.id, softwareID: software.id, selection: .active).keys.map(\.kid) == [key.kid])
+        #expect(
+            try await views.keystore(organisationID: organisation.id, softwareID: software.id, selection: .active).keys.map(\.kid) == [
+                key.kid
+            ])
 
         try await directory.revokeKey(kid: key.kid, of: owner, reason: "compromised", by: .system)
         #expect(try await views.keystore(organisationID: organisation.id, softwareID: software.id, selection: .active).keys.isEmpty)
-        #expect(try await views.keystore(organisationID: organisation.id, softwareID: software.id, selection: .revoked).keys.map(\.kid) == [key.kid])
+        #expect(
+            try await views.keystore(organisationID: organisation.id, softwareID: software.id, selection: .revoked).keys.map(\.kid) == [
+                key.kid
+            ])
         await #expect(throws: DirectoryError.self) { try await directory.revokeKey(kid: key.kid, of: owner, reason: nil, by: .system) }
         await #expect(throws: DirectoryError.notFound("no organisation 00000000-0000-4000-8000-000000000000")) {
             try await views.keystore(organisationID: "00000000-0000-4000-8000-000000000000", softwareID: nil, selection: .active)
@@ -117,7 +134,9 @@ import Testing
             #expect(!body.contains("PRIVATE KEY") && record.sealedPrivateKey.hasPrefix("v1."))
         }
         // Another node with a different KEK cannot sign.
-        await #expect(throws: DirectoryError.self) { try await DirectoryKeyring(store: store, encryptionKey: KeyEncryptionKey.generate().key).currentSigner() }
+        await #expect(throws: DirectoryError.self) {
+            try await DirectoryKeyring(store: store, encryptionKey: KeyEncryptionKey.generate().key).currentSigner()
+        }
         try await store.close()
     }
 
@@ -128,7 +147,8 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<20 {
                 group.addTask {
-                    _ = try await directory.createSoftware(in: organisation.id, NewSoftwareStatement(clientName: "App \(index)"), by: .system)
+                    _ = try await directory.createSoftware(
+                        in: organisation.id, NewSoftwareStatement(clientName: "App \(index)"), by: .system)
                 }
             }
             try await group.waitForAll()
@@ -150,7 +170,9 @@ import Testing
         let (_, payload) = try CompactJWS.verify(token, with: signer.publicJWK)
         #expect(String(decoding: payload, as: UTF8.self).contains("\"software_id\":\"\(software.id)\""))
 
-        let cdr = SSAIssuer(directory: directory, settings: SSAIssuer.Settings(profile: .cdr, issuer: "test", keystore: settings.keystore), signer: { signer })
+        let cdr = SSAIssuer(
+            directory: directory, settings: SSAIssuer.Settings(profile: .cdr, issuer: "test", keystore: settings.keystore),
+            signer: { signer })
         await #expect {
             try await cdr.issue(softwareID: software.id, organisationID: organisation.id, for: .system)
         } throws: { error in
@@ -158,7 +180,9 @@ import Testing
             return why.contains("software description") && why.contains("software recipient base URI")
         }
         try await directory.setSoftwareStatus(software.id, in: organisation.id, to: .inactive, by: .system)
-        await #expect(throws: DirectoryError.self) { try await issuer.issue(softwareID: software.id, organisationID: organisation.id, for: .system) }
+        await #expect(throws: DirectoryError.self) {
+            try await issuer.issue(softwareID: software.id, organisationID: organisation.id, for: .system)
+        }
         try await directory.store.close()
     }
 }

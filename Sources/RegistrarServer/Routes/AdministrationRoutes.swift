@@ -49,23 +49,29 @@ enum AdministrationRoutes {
         routes.add(.post, "/tokens") { request, context in
             let caller = try context.requireOperator()
             let input = try await HTTPExchange.decodeJSON(TokenRequest.self, from: request, context: context, limit: limit)
-            let issued = try await directory.createToken(role: input.role, organisationID: input.organisationId, label: input.label, by: caller)
+            let issued = try await directory.createToken(
+                role: input.role, organisationID: input.organisationId, label: input.label, by: caller)
             return try HTTPExchange.json(
-                IssuedToken(token: issued.secret, role: issued.token.role, organisationId: issued.token.organisationID, label: issued.token.label,
-                            createdAt: issued.token.createdAt), status: .created)
+                IssuedToken(
+                    token: issued.secret, role: issued.token.role, organisationId: issued.token.organisationID, label: issued.token.label,
+                    createdAt: issued.token.createdAt), status: .created)
         }
 
         routes.add(.get, "/audit-events") { request, context in
             let caller = try context.requireCaller()
             let parameters = request.uri.queryParameters
-            let after: Int64 = try parameters.get("after").map { text -> Int64 in
-                guard let value = Int64(text), value >= 0 else { throw DirectoryError.invalidInput("after must be a whole number") }
-                return value
-            } ?? 0
-            let limit: Int = try parameters.get("limit").map { text -> Int in
-                guard let value = Int(text), (1...1000).contains(value) else { throw DirectoryError.invalidInput("limit must be from 1 to 1000") }
-                return value
-            } ?? 100
+            let after: Int64 =
+                try parameters.get("after").map { text -> Int64 in
+                    guard let value = Int64(text), value >= 0 else { throw DirectoryError.invalidInput("after must be a whole number") }
+                    return value
+                } ?? 0
+            let limit: Int =
+                try parameters.get("limit").map { text -> Int in
+                    guard let value = Int(text), (1...1000).contains(value) else {
+                        throw DirectoryError.invalidInput("limit must be from 1 to 1000")
+                    }
+                    return value
+                } ?? 100
             return try HTTPExchange.json(try await directory.auditEvents(afterID: after, limit: limit, for: caller))
         }
 
@@ -76,7 +82,8 @@ enum AdministrationRoutes {
 
         routes.add(.post, "/signing-keys/rotate") { request, context in
             let caller = try context.requireOperator()
-            let input: RotationRequest = request.headers[.contentType] == nil
+            let input: RotationRequest =
+                request.headers[.contentType] == nil
                 ? RotationRequest() : try await HTTPExchange.decodeJSON(RotationRequest.self, from: request, context: context, limit: limit)
             let rotated = try await runtime.keyring.rotate(algorithm: input.algorithm ?? runtime.configuration.signingAlgorithm, by: caller)
             return try HTTPExchange.json([SigningKeySummary(rotated.current), SigningKeySummary(rotated.next)])

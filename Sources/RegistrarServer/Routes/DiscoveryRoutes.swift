@@ -11,23 +11,29 @@ enum DiscoveryRoutes {
         let maxAge = configuration.cacheMaxAge
 
         routes.add(.get, "/.well-known/openid-configuration") { request, _ in
-            let document = try await runtime.documents.document(for: request, revision: runtime.currentRevision, contentType: "application/json") {
+            let document = try await runtime.documents.document(
+                for: request, revision: runtime.currentRevision, contentType: "application/json"
+            ) {
                 try JOSEJSON.encoder.encode(DirectoryDiscovery(configuration: configuration))
             }
             return ConditionalResponse.make(document, for: request, maxAge: maxAge)
         }
 
         routes.add(.get, "/jwks") { request, _ in
-            let document = try await runtime.documents.document(for: request, revision: runtime.currentRevision, contentType: "application/jwk-set+json") {
+            let document = try await runtime.documents.document(
+                for: request, revision: runtime.currentRevision, contentType: "application/jwk-set+json"
+            ) {
                 try await runtime.keyring.publishedJWKS().encoded()
             }
             return ConditionalResponse.make(document, for: request, maxAge: maxAge)
         }
 
         routes.add(.get, "/openapi.yaml") { request, _ in
-            let document = try await runtime.documents.document(for: request, revision: runtime.currentRevision, contentType: "application/yaml") {
+            let document = try await runtime.documents.document(
+                for: request, revision: runtime.currentRevision, contentType: "application/yaml"
+            ) {
                 guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "Resources"),
-                      let bytes = try? Data(contentsOf: url)
+                    let bytes = try? Data(contentsOf: url)
                 else { throw DirectoryError.notFound("the OpenAPI document is not bundled with this build") }
                 return bytes
             }
@@ -39,7 +45,8 @@ enum DiscoveryRoutes {
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
             headers[.cacheControl] = "no-store"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: RegistrarMetrics.registry.emitToBuffer())))
+            return Response(
+                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: RegistrarMetrics.registry.emitToBuffer())))
         }
 
         routes.add(.get, "/health") { _, _ in

@@ -25,14 +25,16 @@ enum OrganisationRoutes {
 
         routes.add(.get, "/organisations/{organisationId}") { _, context in
             let caller = try context.requireCaller()
-            return try HTTPExchange.json(try await directory.organisation(try HTTPExchange.parameter("organisationId", in: context), for: caller))
+            return try HTTPExchange.json(
+                try await directory.organisation(try HTTPExchange.parameter("organisationId", in: context), for: caller))
         }
 
         routes.add(.put, "/organisations/{organisationId}/status") { request, context in
             let caller = try context.requireOperator()
             let change = try await HTTPExchange.decodeJSON(StatusChange.self, from: request, context: context, limit: limit)
             guard let status = OrganisationStatus(rawValue: change.status) else {
-                throw DirectoryError.invalidInput("status must be one of \(OrganisationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw DirectoryError.invalidInput(
+                    "status must be one of \(OrganisationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let id = try HTTPExchange.parameter("organisationId", in: context)
             return try HTTPExchange.json(try await directory.setOrganisationStatus(id, to: status, by: caller))
@@ -67,7 +69,9 @@ enum OrganisationRoutes {
 
 /// Uploading, listing and revoking a keystore owner's public keys.
 enum KeyRoutes {
-    static let acceptedKeyTypes: Set<String> = ["application/json", "application/jwk+json", "application/x-pem-file", "application/pem-certificate-chain", "text/plain"]
+    static let acceptedKeyTypes: Set<String> = [
+        "application/json", "application/jwk+json", "application/x-pem-file", "application/pem-certificate-chain", "text/plain",
+    ]
 
     static func register(
         on routes: inout RouteRegistrar, base: String, runtime: DirectoryRuntime, operatorOnly: Bool,
@@ -90,25 +94,29 @@ enum KeyRoutes {
             let keyOwner = try owner(context)
             switch keyOwner {
             case .organisation(let id): _ = try await directory.organisation(id, for: caller)
-            case .software(let organisationID, let softwareID): _ = try await directory.software(softwareID, in: organisationID, for: caller)
+            case .software(let organisationID, let softwareID):
+                _ = try await directory.software(softwareID, in: organisationID, for: caller)
             }
-            let identifier: String = switch keyOwner {
-            case .organisation(let id): id
-            case .software(_, let id): id
-            }
+            let identifier: String =
+                switch keyOwner {
+                case .organisation(let id): id
+                case .software(_, let id): id
+                }
             return try HTTPExchange.json(try await directory.keys(of: identifier))
         }
 
         routes.add(.post, "\(base)/keys/{kid}/revoke") { request, context in
             let caller = try context.requireCaller()
             if operatorOnly { try caller.requireOperator() }
-            let revocation: KeyRevocation = if request.headers[.contentType] == nil {
-                KeyRevocation(reason: nil)
-            } else {
-                try await HTTPExchange.decodeJSON(KeyRevocation.self, from: request, context: context, limit: limit)
-            }
+            let revocation: KeyRevocation =
+                if request.headers[.contentType] == nil {
+                    KeyRevocation(reason: nil)
+                } else {
+                    try await HTTPExchange.decodeJSON(KeyRevocation.self, from: request, context: context, limit: limit)
+                }
             let kid = try HTTPExchange.parameter("kid", in: context)
-            return try HTTPExchange.json(try await directory.revokeKey(kid: kid, of: try owner(context), reason: revocation.reason, by: caller))
+            return try HTTPExchange.json(
+                try await directory.revokeKey(kid: kid, of: try owner(context), reason: revocation.reason, by: caller))
         }
     }
 }

@@ -24,7 +24,8 @@ enum SoftwareStatementRoutes {
 
         routes.add(.get, collection) { _, context in
             let caller = try context.requireCaller()
-            return try HTTPExchange.json(try await directory.softwareStatements(in: try HTTPExchange.parameter("organisationId", in: context), for: caller))
+            return try HTTPExchange.json(
+                try await directory.softwareStatements(in: try HTTPExchange.parameter("organisationId", in: context), for: caller))
         }
 
         routes.add(.get, item) { _, context in
@@ -40,7 +41,8 @@ enum SoftwareStatementRoutes {
             try caller.requireAccess(toOrganisation: organisationID)
             let change = try await HTTPExchange.decodeJSON(StatusChange.self, from: request, context: context, limit: limit)
             guard let status = SoftwareStatus(rawValue: change.status) else {
-                throw DirectoryError.invalidInput("status must be one of \(SoftwareStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw DirectoryError.invalidInput(
+                    "status must be one of \(SoftwareStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let softwareID = try HTTPExchange.parameter("softwareStatementId", in: context)
             return try HTTPExchange.json(try await directory.setSoftwareStatus(softwareID, in: organisationID, to: status, by: caller))
