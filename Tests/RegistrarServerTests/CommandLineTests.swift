@@ -79,6 +79,17 @@ import Testing
         #expect(result.output.isEmpty)
     }
 
+    @Test func unparseableCommandLinesGetOneLineToo() async throws {
+        let data = try TestStores.temporaryFolder()
+        let missing = try await registrar(["org", "create", "--country", "GB"], data: data)
+        #expect(missing.status != 0)
+        #expect(missing.errors == "registrar: error: Missing expected argument '--name <name>' (see --help)\n")
+        let unknown = try await registrar(["org", "frobnicate"], data: data)
+        #expect(unknown.status != 0 && unknown.errors.split(separator: "\n").count == 1)
+        let both = try await registrar(["tokens", "create", "--operator", "--org", "x", "--label", "l"], data: data)
+        #expect(both.errors == "registrar: error: give exactly one of --operator or --org ID (see --help)\n")
+    }
+
     @Test func commandsThatNeedAKeyEncryptionKeySayHowToGetOne() async throws {
         let data = try TestStores.temporaryFolder()
         let result = try await registrar(["keys", "list"], data: data)
