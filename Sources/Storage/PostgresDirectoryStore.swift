@@ -28,6 +28,9 @@ public final class PostgresDirectoryStore: DirectoryStore {
         let store = PostgresDirectoryStore(
             client: PostgresClient(configuration: try configuration(from: url), backgroundLogger: logger), logger: logger)
         do {
+            // The pool runs in `runner`; PostgresClient offers no "running" signal, and a lease that
+            // beats `run()` works but logs a warning. A moment's head start avoids the noise.
+            try await Task.sleep(for: .milliseconds(20))
             try await store.migrate()
         } catch {
             try? await store.close()
