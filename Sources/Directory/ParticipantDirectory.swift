@@ -249,6 +249,27 @@ public struct ParticipantDirectory: Sendable {
         return issued
     }
 
+    /// Every token (never a secret: only hashes are stored), oldest first.
+    public func tokens(for caller: Caller) async throws -> [APIToken] {
+        try caller.requireOperator()
+        return try await store.records(APIToken.self).map(\.record).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    /// Revokes a token by its id (the hash `tokens` lists). The revision moves, so every node stops
+    /// accepting it within its poll interval, and this node at once.
+    @discardableResult
+    public func revokeToken(_ id: String, by caller: Caller) async throws -> APIToken {
+        try caller.requireOperator()
+        guard id.count == 64, let stored = try await store.record(APIToken.self, id: id) else {
+            throw DirectoryError.notFound("no token \(id)")
+        }
+        var changes = ChangeSet(actor: caller.auditName, at: clock())
+        changes.delete(stored)
+        changes.audit("token.revoke", subject: stored.record, before: stored.record, after: nil)
+        try await apply(changes)
+        return stored.record
+    }
+
     /// The caller a bearer secret stands for, or nil when it is unknown.
     public func authenticate(bearer secret: String) async throws -> Caller? {
         guard secret.utf8.count <= 256 else { return nil }

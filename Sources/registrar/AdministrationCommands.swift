@@ -4,7 +4,37 @@ import Foundation
 import Keys
 
 struct TokensCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tokens", abstract: "Create API tokens.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(
+        commandName: "tokens", abstract: "Create, list and revoke API tokens.", subcommands: [Create.self, List.self, Revoke.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens: id (the secret's SHA-256), role, organisation, label.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            try await withStore(store) { store in
+                let tokens = try await ParticipantDirectory(store: store).tokens(for: .cli)
+                if output.json { return try Output.json(tokens) }
+                Output.table(
+                    ["ID", "ROLE", "ORGANISATION", "LABEL", "CREATED"],
+                    tokens.map { [$0.id, $0.role.rawValue, $0.organisationID ?? "-", $0.label, Timestamp.format($0.createdAt)] })
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by the id `tokens list` shows.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Token id.") var id: String
+
+        func run() async throws {
+            try await withStore(store) { store in
+                let token = try await ParticipantDirectory(store: store).revokeToken(id, by: .cli)
+                print("token \(token.label) revoked")
+            }
+        }
+    }
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

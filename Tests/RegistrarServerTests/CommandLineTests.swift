@@ -45,6 +45,15 @@ import Testing
         let audit = try await registrar(["audit", "--json"], data: data)
         #expect(audit.output.contains("\"action\" : \"organisation.create\""))
 
+        let tokens = try RecordCoding.decoder.decode(
+            [APIToken].self, from: Data(try await registrar(["tokens", "list", "--json"], data: data).output.utf8))
+        #expect(tokens.map(\.label) == ["first operator"])
+        let revoked = try await registrar(["tokens", "revoke", tokens[0].id], data: data)
+        #expect(revoked.output == "token first operator revoked\n")
+        #expect(
+            try await registrar(["tokens", "list", "--json"], data: data).output.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]"
+        )
+
         let suspended = try await registrar(["org", "set-status", organisationID, "suspended"], data: data)
         #expect(suspended.output.contains("is now Suspended"))
         let refused = try await registrar(["ssa", "issue", "--software", softwareID], data: data)

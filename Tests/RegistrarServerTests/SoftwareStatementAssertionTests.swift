@@ -65,6 +65,20 @@ import Testing
         }
     }
 
+    @Test func aRevokedTokenStopsWorkingAtOnceEvenWhenItWasCached() async throws {
+        try await LiveDirectory.run { live in
+            #expect(try await live.get(assertionPath(live), token: live.credentials.providerToken).status == .ok)
+            let tokens = try await live.get("/tokens", token: live.credentials.operatorToken)
+            let list = try JSONSerialization.jsonObject(with: tokens.body) as? [[String: Any]] ?? []
+            #expect(list.count == 2 && !tokens.text.contains("rgr_"))
+            let provider = try #require(list.first { $0["label"] as? String == "sandbox provider" }?["id"] as? String)
+            #expect(try await live.request(.delete, "/tokens/\(provider)", token: live.credentials.providerToken).status == .forbidden)
+            #expect(try await live.request(.delete, "/tokens/\(provider)", token: live.credentials.operatorToken).status == .noContent)
+            #expect(try await live.get(assertionPath(live), token: live.credentials.providerToken).status == .unauthorized)
+            #expect(try await live.request(.delete, "/tokens/\(provider)", token: live.credentials.operatorToken).status == .notFound)
+        }
+    }
+
     @Test func inactiveSoftwareGets403AndIncompleteDataGets422() async throws {
         try await LiveDirectory.run(profile: .cdr) { live in
             let organisation = live.credentials.providerOrganisationID

@@ -57,6 +57,16 @@ enum AdministrationRoutes {
                     createdAt: issued.token.createdAt), status: .created)
         }
 
+        routes.add(.get, "/tokens") { _, context in
+            try HTTPExchange.json(try await directory.tokens(for: try context.requireOperator()))
+        }
+
+        routes.add(.delete, "/tokens/{tokenId}") { _, context in
+            let caller = try context.requireOperator()
+            try await directory.revokeToken(try HTTPExchange.parameter("tokenId", in: context), by: caller)
+            return Response(status: .noContent)
+        }
+
         routes.add(.get, "/audit-events") { request, context in
             let caller = try context.requireCaller()
             let parameters = request.uri.queryParameters
