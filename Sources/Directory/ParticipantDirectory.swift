@@ -163,13 +163,14 @@ public struct ParticipantDirectory: Sendable {
         case organisation(String)
         case software(organisationID: String, softwareID: String)
 
-        var organisationID: String {
+        public var organisationID: String {
             switch self {
             case .organisation(let id), .software(let id, _): id
             }
         }
 
-        var identifier: String {
+        /// The keystore owner's own id: the organisation's, or the software statement's.
+        public var identifier: String {
             switch self {
             case .organisation(let id): id
             case .software(_, let id): id

@@ -44,6 +44,27 @@ extension SSAClaimSetProfile {
     }
 }
 
+extension ClaimSet {
+    /// The `software_*` members the OBIE and Brasil formats share.
+    static func softwareStatementClaims(_ software: SoftwareStatement) -> ClaimSet {
+        var claims = ClaimSet()
+        claims.set("software_id", software.id)
+        claims.set("software_client_id", software.id)
+        claims.set("software_client_name", software.clientName)
+        claims.set("software_client_description", software.description)
+        claims.set("software_version", software.version)
+        claims.set("software_environment", software.environment)
+        claims.set("software_mode", software.mode.rawValue)
+        claims["software_redirect_uris"] = .strings(software.redirectURIs)
+        claims["software_roles"] = .strings(software.roles)
+        claims.set("software_logo_uri", software.logoURI)
+        claims.set("software_tos_uri", software.termsOfServiceURI)
+        claims.set("software_policy_uri", software.policyURI)
+        claims.set("software_client_uri", software.clientURI)
+        return claims
+    }
+}
+
 extension Organisation {
     var activeRoleGrants: [(claim: AuthorityClaim, role: String)] {
         authorityClaims.flatMap { claim in claim.roles.filter { $0.status == .active }.map { (claim, $0.role) } }
@@ -63,23 +84,10 @@ public struct OBIEClaimSet: SSAClaimSetProfile {
     }
 
     public func claims(software: SoftwareStatement, organisation: Organisation, context: SSAContext) -> ClaimSet {
-        var claims = ClaimSet()
+        var claims = ClaimSet.softwareStatementClaims(software)
         let urls = context.keystore
-        claims.set("software_id", software.id)
-        claims.set("software_client_id", software.id)
-        claims.set("software_client_name", software.clientName)
-        claims.set("software_client_description", software.description)
-        claims.set("software_version", software.version)
-        claims.set("software_environment", software.environment)
-        claims.set("software_mode", software.mode.rawValue)
-        claims["software_redirect_uris"] = .strings(software.redirectURIs)
-        claims["software_roles"] = .strings(software.roles)
         claims.set("software_jwks_endpoint", urls.softwareJWKS(organisation.id, software.id))
         claims.set("software_jwks_revoked_endpoint", urls.softwareRevokedJWKS(organisation.id, software.id))
-        claims.set("software_logo_uri", software.logoURI)
-        claims.set("software_tos_uri", software.termsOfServiceURI)
-        claims.set("software_policy_uri", software.policyURI)
-        claims.set("software_client_uri", software.clientURI)
         claims.set("org_id", organisation.id)
         claims.set("org_name", organisation.legalName)
         claims.set("org_status", organisation.status.rawValue)
@@ -164,17 +172,8 @@ public struct OpenFinanceBrasilClaimSet: SSAClaimSetProfile {
     }
 
     public func claims(software: SoftwareStatement, organisation: Organisation, context: SSAContext) -> ClaimSet {
-        var claims = ClaimSet()
+        var claims = ClaimSet.softwareStatementClaims(software)
         let urls = context.keystore
-        claims.set("software_id", software.id)
-        claims.set("software_client_id", software.id)
-        claims.set("software_client_name", software.clientName)
-        claims.set("software_client_description", software.description)
-        claims.set("software_version", software.version)
-        claims.set("software_environment", software.environment)
-        claims.set("software_mode", software.mode.rawValue)
-        claims["software_redirect_uris"] = .strings(software.redirectURIs)
-        claims["software_roles"] = .strings(software.roles)
         claims["software_statement_roles"] = .array(
             software.roles.map {
                 .object(["role": .string($0), "authorisation_domain": .string(Self.authorisationDomain), "status": .string("Active")])
@@ -183,10 +182,6 @@ public struct OpenFinanceBrasilClaimSet: SSAClaimSetProfile {
         claims.set("software_jwks_inactive_uri", urls.softwareRevokedJWKS(organisation.id, software.id))
         claims.set("software_jwks_transport_uri", urls.softwareTransportJWKS(organisation.id, software.id))
         claims.set("software_jwks_transport_inactive_uri", urls.softwareTransportRevokedJWKS(organisation.id, software.id))
-        claims.set("software_logo_uri", software.logoURI)
-        claims.set("software_tos_uri", software.termsOfServiceURI)
-        claims.set("software_policy_uri", software.policyURI)
-        claims.set("software_client_uri", software.clientURI)
         claims.set("org_id", organisation.id)
         claims.set("org_name", organisation.legalName)
         claims.set("org_number", organisation.registrationNumber)

@@ -6,7 +6,7 @@ import Hummingbird
 /// Reading request bodies and writing JSON responses, the same way for every route.
 enum HTTPExchange {
     /// Reads at most `limit` bytes (413 beyond), requires a JSON media type (415 otherwise) and decodes.
-    static func decodeJSON<T: Decodable>(_ type: T.Type, from request: Request, context: RegistrarRequestContext, limit: Int) async throws
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws
         -> T
     {
         try requireMediaType(request, accepted: ["application/json"])

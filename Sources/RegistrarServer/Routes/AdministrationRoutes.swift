@@ -48,7 +48,7 @@ enum AdministrationRoutes {
 
         routes.add(.post, "/tokens") { request, context in
             let caller = try context.requireOperator()
-            let input = try await HTTPExchange.decodeJSON(TokenRequest.self, from: request, context: context, limit: limit)
+            let input = try await HTTPExchange.decodeJSON(TokenRequest.self, from: request, limit: limit)
             let issued = try await directory.createToken(
                 role: input.role, organisationID: input.organisationId, label: input.label, by: caller)
             return try HTTPExchange.json(
@@ -94,7 +94,7 @@ enum AdministrationRoutes {
             let caller = try context.requireOperator()
             let input: RotationRequest =
                 request.headers[.contentType] == nil
-                ? RotationRequest() : try await HTTPExchange.decodeJSON(RotationRequest.self, from: request, context: context, limit: limit)
+                ? RotationRequest() : try await HTTPExchange.decodeJSON(RotationRequest.self, from: request, limit: limit)
             let rotated = try await runtime.keyring.rotate(algorithm: input.algorithm ?? runtime.configuration.signingAlgorithm, by: caller)
             return try HTTPExchange.json([SigningKeySummary(rotated.current), SigningKeySummary(rotated.next)])
         }

@@ -12,7 +12,7 @@ enum OrganisationRoutes {
 
         routes.add(.post, "/organisations") { request, context in
             let caller = try context.requireOperator()
-            let input = try await HTTPExchange.decodeJSON(NewOrganisation.self, from: request, context: context, limit: limit)
+            let input = try await HTTPExchange.decodeJSON(NewOrganisation.self, from: request, limit: limit)
             let organisation = try await directory.createOrganisation(input, by: caller)
             return try HTTPExchange.json(organisation, status: .created, headers: location("/organisations/\(organisation.id)", runtime))
         }
@@ -31,7 +31,7 @@ enum OrganisationRoutes {
 
         routes.add(.put, "/organisations/{organisationId}/status") { request, context in
             let caller = try context.requireOperator()
-            let change = try await HTTPExchange.decodeJSON(StatusChange.self, from: request, context: context, limit: limit)
+            let change = try await HTTPExchange.decodeJSON(StatusChange.self, from: request, limit: limit)
             guard let status = OrganisationStatus(rawValue: change.status) else {
                 throw DirectoryError.invalidInput(
                     "status must be one of \(OrganisationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -42,7 +42,7 @@ enum OrganisationRoutes {
 
         routes.add(.post, "/organisations/{organisationId}/authorisation-servers") { request, context in
             let caller = try context.requireOperator()
-            let input = try await HTTPExchange.decodeJSON(NewAuthorisationServer.self, from: request, context: context, limit: limit)
+            let input = try await HTTPExchange.decodeJSON(NewAuthorisationServer.self, from: request, limit: limit)
             let id = try HTTPExchange.parameter("organisationId", in: context)
             let server = try await directory.createAuthorisationServer(in: id, input, by: caller)
             return try HTTPExchange.json(server, status: .created)
@@ -97,12 +97,7 @@ enum KeyRoutes {
             case .software(let organisationID, let softwareID):
                 _ = try await directory.software(softwareID, in: organisationID, for: caller)
             }
-            let identifier: String =
-                switch keyOwner {
-                case .organisation(let id): id
-                case .software(_, let id): id
-                }
-            return try HTTPExchange.json(try await directory.keys(of: identifier))
+            return try HTTPExchange.json(try await directory.keys(of: keyOwner.identifier))
         }
 
         routes.add(.post, "\(base)/keys/{kid}/revoke") { request, context in
@@ -112,7 +107,7 @@ enum KeyRoutes {
                 if request.headers[.contentType] == nil {
                     KeyRevocation(reason: nil)
                 } else {
-                    try await HTTPExchange.decodeJSON(KeyRevocation.self, from: request, context: context, limit: limit)
+                    try await HTTPExchange.decodeJSON(KeyRevocation.self, from: request, limit: limit)
                 }
             let kid = try HTTPExchange.parameter("kid", in: context)
             return try HTTPExchange.json(

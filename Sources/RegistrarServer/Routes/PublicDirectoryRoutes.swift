@@ -10,16 +10,10 @@ enum PublicDirectoryRoutes {
     static func register(on routes: inout RouteRegistrar, runtime: DirectoryRuntime) {
         let maxAge = runtime.configuration.cacheMaxAge
 
-        routes.add(.get, "/participants") { request, _ in
-            let listing = try ListingQuery(request.uri.queryParameters)
-            let document = try await runtime.documents.document(
-                for: request, revision: runtime.currentRevision, contentType: "application/json"
-            ) {
-                let all = try await runtime.views.participants(.init(updatedSince: listing.updatedSince))
-                let headers = listing.headers(total: all.count, url: runtime.configuration.keystore.baseURL + "/participants")
-                return (try RecordCoding.encoder.encode(listing.page(of: all)), headers)
-            }
-            return ConditionalResponse.make(document, for: request, maxAge: maxAge)
+        addListing(
+            "/participants", on: &routes, runtime: runtime, entries: { try await runtime.views.participants(.init(updatedSince: $0)) }
+        ) {
+            try RecordCoding.encoder.encode($0)
         }
 
         routes.add(.get, "/participants/{organisationId}") { request, context in
@@ -32,32 +26,17 @@ enum PublicDirectoryRoutes {
             return ConditionalResponse.make(document, for: request, maxAge: maxAge)
         }
 
-        routes.add(.get, "/status/organisations") { request, _ in
-            let listing = try ListingQuery(request.uri.queryParameters)
-            let document = try await runtime.documents.document(
-                for: request, revision: runtime.currentRevision, contentType: "application/json"
-            ) {
-                let all = try await runtime.views.organisationStatuses(updatedSince: listing.updatedSince)
-                return (
-                    try RecordCoding.encoder.encode(StatusList(data: listing.page(of: all))),
-                    listing.headers(total: all.count, url: runtime.configuration.keystore.baseURL + "/status/organisations")
-                )
-            }
-            return ConditionalResponse.make(document, for: request, maxAge: maxAge)
+        addListing(
+            "/status/organisations", on: &routes, runtime: runtime,
+            entries: { try await runtime.views.organisationStatuses(updatedSince: $0) }
+        ) {
+            try RecordCoding.encoder.encode(StatusList(data: $0))
         }
-
-        routes.add(.get, "/status/software-statements") { request, _ in
-            let listing = try ListingQuery(request.uri.queryParameters)
-            let document = try await runtime.documents.document(
-                for: request, revision: runtime.currentRevision, contentType: "application/json"
-            ) {
-                let all = try await runtime.views.softwareStatuses(updatedSince: listing.updatedSince)
-                return (
-                    try RecordCoding.encoder.encode(StatusList(data: listing.page(of: all))),
-                    listing.headers(total: all.count, url: runtime.configuration.keystore.baseURL + "/status/software-statements")
-                )
-            }
-            return ConditionalResponse.make(document, for: request, maxAge: maxAge)
+        addListing(
+            "/status/software-statements", on: &routes, runtime: runtime,
+            entries: { try await runtime.views.softwareStatuses(updatedSince: $0) }
+        ) {
+            try RecordCoding.encoder.encode(StatusList(data: $0))
         }
 
         let keystores: [(String, Bool, PublishedViews.KeySelection)] = [
@@ -79,6 +58,26 @@ enum PublicDirectoryRoutes {
                 }
                 return ConditionalResponse.make(document, for: request, maxAge: maxAge)
             }
+        }
+    }
+
+    /// A public list that can be long: cached per revision and request target, filtered by `updated-since`,
+    /// paged by `page`/`page-size` with `Link` and `X-Total-Count` headers (`ListingQuery`).
+    private static func addListing<Entry: Sendable>(
+        _ path: String, on routes: inout RouteRegistrar, runtime: DirectoryRuntime,
+        entries: @escaping @Sendable (Date?) async throws -> [Entry], encode: @escaping @Sendable ([Entry]) throws -> Data
+    ) {
+        routes.add(.get, path) { request, _ in
+            let listing = try ListingQuery(request.uri.queryParameters)
+            let document = try await runtime.documents.document(
+                for: request, revision: runtime.currentRevision, contentType: "application/json"
+            ) {
+                let all = try await entries(listing.updatedSince)
+                return (
+                    try encode(listing.page(of: all)), listing.headers(total: all.count, url: runtime.configuration.keystore.baseURL + path)
+                )
+            }
+            return ConditionalResponse.make(document, for: request, maxAge: runtime.configuration.cacheMaxAge)
         }
     }
 }

@@ -15,7 +15,7 @@ enum SoftwareStatementRoutes {
             let caller = try context.requireCaller()
             let organisationID = try HTTPExchange.parameter("organisationId", in: context)
             try caller.requireAccess(toOrganisation: organisationID)
-            let input = try await HTTPExchange.decodeJSON(NewSoftwareStatement.self, from: request, context: context, limit: limit)
+            let input = try await HTTPExchange.decodeJSON(NewSoftwareStatement.self, from: request, limit: limit)
             let software = try await directory.createSoftware(in: organisationID, input, by: caller)
             return try HTTPExchange.json(
                 software, status: .created,
@@ -39,7 +39,7 @@ enum SoftwareStatementRoutes {
             let caller = try context.requireCaller()
             let organisationID = try HTTPExchange.parameter("organisationId", in: context)
             try caller.requireAccess(toOrganisation: organisationID)
-            let change = try await HTTPExchange.decodeJSON(StatusChange.self, from: request, context: context, limit: limit)
+            let change = try await HTTPExchange.decodeJSON(StatusChange.self, from: request, limit: limit)
             guard let status = SoftwareStatus(rawValue: change.status) else {
                 throw DirectoryError.invalidInput(
                     "status must be one of \(SoftwareStatus.allCases.map(\.rawValue).joined(separator: ", "))")
