@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point downward only:
-//   registrar (CLI) → RegistrarServer → Directory, Storage → Keys
+//   registrar (CLI) → RegistrarServer → Directory, Storage → PKI → Keys
 // Storage implements the store protocols that Directory declares.
 let package = Package(
     name: "registrar",
@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", exact: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", exact: "1.7.4"),
     ],
     targets: [
         // RSASSA-PSS signing through the system's OpenSSL (libssl-dev), several times faster than BoringSSL here.
@@ -37,10 +39,21 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // X.509 for the directory CA and for validating what participants present; no store, no HTTP.
+        .target(
+            name: "PKI",
+            dependencies: [
+                "Keys",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "Directory",
             dependencies: [
-                "Keys",
+                "Keys", "PKI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -94,6 +107,16 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory", "Keys"]),
+        .testTarget(
+            name: "PKITests",
+            dependencies: [
+                "PKI", "Keys", "ChildProcess",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "Directory", "Keys", .product(name: "PostgresNIO", package: "postgres-nio")]

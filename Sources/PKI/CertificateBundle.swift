@@ -1,0 +1,69 @@
+import Crypto
+import Foundation
+import SwiftASN1
+import X509
+
+/// Certificates from what a user hands over: one or more PEM blocks, or a single DER certificate.
+/// Bounded in size and count, so that a hostile upload costs little before it is refused.
+public enum CertificateBundle {
+    public static let maximumLength = 64 * 1024
+    public static let maximumCount = 10
+
+    public static func parse(_ bytes: Data) throws -> [Certificate] {
+        guard !bytes.isEmpty else { throw PKIFailure.malformed("no certificate given") }
+        guard bytes.count <= maximumLength else { throw PKIFailure.malformed("the certificate data is larger than \(maximumLength) bytes") }
+        if bytes.first == 0x30 {
+            do { return [try Certificate(derEncoded: Array(bytes))] } catch {
+                throw PKIFailure.malformed("the DER data is not an X.509 certificate")
+            }
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let documents: [PEMDocument]
+        do { documents = try PEMDocument.parseMultiple(pemString: text) } catch {
+            throw PKIFailure.malformed("the data is neither PEM nor DER X.509")
+        }
+        guard !documents.isEmpty else { throw PKIFailure.malformed("no -----BEGIN CERTIFICATE----- block found") }
+        guard documents.count <= maximumCount else { throw PKIFailure.malformed("more than \(maximumCount) certificates given") }
+        return try documents.map { document in
+            guard document.discriminator == "CERTIFICATE" else {
+                throw PKIFailure.malformed("expected CERTIFICATE blocks, got a PEM \(document.discriminator)")
+            }
+            do { return try Certificate(pemDocument: document) } catch {
+                throw PKIFailure.malformed("a CERTIFICATE block is not a parseable X.509 certificate")
+            }
+        }
+    }
+
+    public static func pem(_ certificate: Certificate) throws -> String {
+        try certificate.serializeAsPEM().pemString
+    }
+
+    public static func der(_ certificate: Certificate) throws -> [UInt8] {
+        var coder = DER.Serializer()
+        try coder.serialize(certificate)
+        return coder.serializedBytes
+    }
+
+    /// SHA-256 of the DER certificate: the `x5t#S256` of RFC 7517 §4.9 when base64url-encoded.
+    public static func sha256Fingerprint(_ certificate: Certificate) throws -> [UInt8] {
+        Array(SHA256.hash(data: try der(certificate)))
+    }
+}
+
+extension Certificate.SerialNumber {
+    /// Lower-case hexadecimal, the form the CLI and API show and accept.
+    public var hexString: String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    public init?(hexString: String) {
+        guard !hexString.isEmpty, hexString.count <= 40, hexString.count.isMultiple(of: 2) else { return nil }
+        var bytes: [UInt8] = []
+        var index = hexString.startIndex
+        while index < hexString.endIndex {
+            let next = hexString.index(index, offsetBy: 2)
+            guard let byte = UInt8(hexString[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        self.init(bytes: bytes)
+    }
+}
