@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "RegistrarServer",
             dependencies: [
-                "Directory", "Storage", "Keys",
+                "Directory", "Storage", "Keys", "PKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "registrar",
             dependencies: [
-                "RegistrarServer", "Directory", "Storage", "Keys",
+                "RegistrarServer", "Directory", "Storage", "Keys", "PKI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -124,9 +124,10 @@ let package = Package(
         .testTarget(
             name: "RegistrarServerTests",
             dependencies: [
-                "RegistrarServer", "Directory", "Storage", "Keys", "ChildProcess",
+                "RegistrarServer", "Directory", "Storage", "Keys", "PKI", "ChildProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -9,6 +9,9 @@ public enum RecordCollection: String, Sendable, CaseIterable, Codable {
     case participantKeys = "participant_keys"
     case signingKeys = "signing_keys"
     case apiTokens = "api_tokens"
+    case certificateAuthorities = "certificate_authorities"
+    case certificates
+    case trustAnchors = "trust_anchors"
 }
 
 /// A record the store can keep: it names its collection, its id and, where it belongs to another record

@@ -44,6 +44,13 @@ public enum CertificateBundle {
         return coder.serializedBytes
     }
 
+    /// The DER SubjectPublicKeyInfo of a certificate's or CSR's key (what a PEM PUBLIC KEY holds).
+    public static func subjectPublicKeyInfo(_ key: Certificate.PublicKey) throws -> [UInt8] {
+        var coder = DER.Serializer()
+        try coder.serialize(key)
+        return coder.serializedBytes
+    }
+
     /// SHA-256 of the DER certificate: the `x5t#S256` of RFC 7517 §4.9 when base64url-encoded.
     public static func sha256Fingerprint(_ certificate: Certificate) throws -> [UInt8] {
         Array(SHA256.hash(data: try der(certificate)))

@@ -61,10 +61,10 @@ public struct CertificateReport: Sendable, Codable {
         chain = verdict.chain.map(\.subject.description)
     }
 
-    /// The purpose a certificate declares itself for, when the caller does not say: its eIDAS type
-    /// first, then its extended key usages.
+    /// The purpose a certificate declares itself for, when the caller does not say: its eIDAS type if it
+    /// is a qualified certificate, then its extended key usages.
     public static func declaredPurpose(of certificate: Certificate) -> CertificatePurpose {
-        if let statements = try? QualifiedCertificateStatements(certificate: certificate) {
+        if let statements = try? QualifiedCertificateStatements(certificate: certificate), statements.isQualified {
             if statements.types.contains(.website) { return .qwac }
             if statements.types.contains(.electronicSeal) { return .qseal }
         }

@@ -102,6 +102,10 @@ struct PurposePolicy: VerifierPolicy {
             if let keyUsage, !keyUsage.digitalSignature, !keyUsage.nonRepudiation {
                 return "a signing certificate needs the digitalSignature or nonRepudiation key usage"
             }
+            if let usages, !usages.isEmpty, usages.allSatisfy({ $0 == .clientAuth || $0 == .serverAuth }) {
+                return
+                    "a TLS certificate (extended key usage \(usages.map(\.description).joined(separator: ", "))) is not a signing certificate"
+            }
             if purpose == .qseal, statements?.types.contains(.electronicSeal) != true {
                 return "a QSealC must declare QcType eseal (EN 319 412-5)"
             }

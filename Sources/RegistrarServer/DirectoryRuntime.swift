@@ -2,6 +2,7 @@ import Directory
 import Foundation
 import Keys
 import Logging
+import PKI
 import Synchronization
 
 /// One node's live state: the store and the domain services over it, the revision this node has seen,
@@ -15,11 +16,16 @@ public final class DirectoryRuntime: Sendable {
     public let directory: ParticipantDirectory
     public let keyring: DirectoryKeyring
     public let views: PublishedViews
+    public let certificateAuthority: DirectoryCertificateAuthority
+    public let certificates: ParticipantCertificates
+    public let trust: TrustAnchorRegistry
     let documents = DocumentCache()
     private let preparedAssertions = RevisionScopedCache<PreparedAssertion>(capacity: 10_000)
     private let callers = RevisionScopedCache<Caller>(capacity: 10_000)
     private let revision = Atomic<Int64>(0)
     private let signer = Mutex<(revision: Int64, key: SigningKey)?>(nil)
+    private let trustStore = Mutex<(revision: Int64, store: TrustStore)?>(nil)
+    private let revocationList = Mutex<(revision: Int64, der: [UInt8], thisUpdate: Date, nextUpdate: Date)?>(nil)
     private let logger: Logger
 
     /// Opens the runtime; creates the directory's signing keys on first start.
@@ -32,8 +38,13 @@ public final class DirectoryRuntime: Sendable {
         self.directory = ParticipantDirectory(store: store)
         self.keyring = DirectoryKeyring(store: store, encryptionKey: encryptionKey)
         self.views = PublishedViews(store: store)
+        self.certificateAuthority = DirectoryCertificateAuthority(
+            store: store, encryptionKey: encryptionKey, endpoints: configuration.pkiEndpoints)
+        self.certificates = ParticipantCertificates(directory: directory, authority: certificateAuthority, profile: configuration.profile)
+        self.trust = TrustAnchorRegistry(store: store, authority: certificateAuthority)
         self.logger = logger
         try await keyring.ensureSigningKeys(algorithm: configuration.signingAlgorithm, by: .system)
+        try await certificateAuthority.ensureExists(by: .system)
         try await refreshRevision()
     }
 
@@ -78,6 +89,27 @@ public final class DirectoryRuntime: Sendable {
         let key = try await keyring.currentSigner()
         signer.withLock { $0 = (seen, key) }
         return key
+    }
+
+    /// The anchors and known intermediates, read once per revision (an anchor change moves it).
+    func currentTrustStore() async throws -> TrustStore {
+        let seen = currentRevision
+        if let cached = trustStore.withLock({ $0 }), cached.revision == seen { return cached.store }
+        let fresh = try await trust.trustStore()
+        trustStore.withLock { $0 = (seen, fresh) }
+        return fresh
+    }
+
+    /// The issuing CA's CRL, made again when the revision moves (a revocation) or once it is an hour old,
+    /// so that `nextUpdate` stays a day ahead even when nothing changes.
+    func currentRevocationList() async throws -> (der: [UInt8], thisUpdate: Date, nextUpdate: Date) {
+        let seen = currentRevision
+        if let cached = revocationList.withLock({ $0 }), cached.revision == seen, Date().timeIntervalSince(cached.thisUpdate) < 3600 {
+            return (cached.der, cached.thisUpdate, cached.nextUpdate)
+        }
+        let fresh = try await certificateAuthority.revocationList()
+        revocationList.withLock { $0 = (seen, fresh.der, fresh.thisUpdate, fresh.nextUpdate) }
+        return fresh
     }
 
     /// Runs until cancelled, following the store's revision.

@@ -80,13 +80,17 @@ enum HTTPDate {
         let instant = Date()
         let second = Int(instant.timeIntervalSince1970)
         if let text = cache.withLock({ $0.second == second ? $0.text : nil }) { return text }
-        let text = instant.formatted(
+        let text = format(instant)
+        cache.withLock { $0 = (second, text) }
+        return text
+    }
+
+    static func format(_ instant: Date) -> String {
+        instant.formatted(
             Date.VerbatimFormatStyle(
                 format:
                     "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT",
                 locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "GMT")!,
                 calendar: Calendar(identifier: .gregorian)))
-        cache.withLock { $0 = (second, text) }
-        return text
     }
 }

@@ -44,6 +44,8 @@ public enum RegistrarApplication {
         OrganisationRoutes.register(on: &routes, runtime: runtime)
         SoftwareStatementRoutes.register(on: &routes, runtime: runtime)
         AdministrationRoutes.register(on: &routes, runtime: runtime)
+        CertificateRoutes.register(on: &routes, runtime: runtime)
+        TrustRoutes.register(on: &routes, runtime: runtime)
         let finished = RouteCatalogue(routes: routes.routes)
         catalogue.set(finished)
         return (router, finished)

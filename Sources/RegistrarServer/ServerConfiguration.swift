@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import Keys
+import PKI
 import Storage
 
 /// Everything a `registrar serve` process is told. Flags on the command line, or `REGISTRAR_*`
@@ -27,6 +28,9 @@ public struct ServerConfiguration: Sendable {
     public var resolvedSSAIssuer: String { ssaIssuer ?? publicURL }
 
     public var keystore: KeystoreURLs { KeystoreURLs(baseURL: publicURL) }
+
+    /// Where certificates issued here point relying parties for the CA certificate, CRL and OCSP.
+    public var pkiEndpoints: PKIEndpoints { PKIEndpoints(baseURL: publicURL) }
 
     public var issuerSettings: SSAIssuer.Settings {
         SSAIssuer.Settings(profile: profile, issuer: resolvedSSAIssuer, keystore: keystore, lifetime: ssaLifetime)

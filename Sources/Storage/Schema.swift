@@ -12,20 +12,10 @@ enum Schema {
     static let migrations: [Migration] = [
         Migration(
             name: "0001-directory",
-            sqlite: RecordCollection.allCases.flatMap { collection in
-                [
-                    """
-                    CREATE TABLE \(collection.rawValue) (
-                        id TEXT PRIMARY KEY NOT NULL,
-                        owner_id TEXT,
-                        revision INTEGER NOT NULL,
-                        updated_at TEXT NOT NULL,
-                        body TEXT NOT NULL CHECK (json_valid(body))
-                    ) STRICT
-                    """,
-                    "CREATE INDEX \(collection.rawValue)_owner ON \(collection.rawValue) (owner_id, id)",
-                ]
-            } + [
+            sqlite: [
+                RecordCollection.organisations, .softwareStatements, .authorisationServers, .participantKeys, .signingKeys, .apiTokens,
+            ]
+            .flatMap(sqliteTable) + [
                 """
                 CREATE TABLE audit_events (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -43,20 +33,10 @@ enum Schema {
                 "CREATE TABLE directory_revision (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), value INTEGER NOT NULL)",
                 "INSERT INTO directory_revision (singleton, value) VALUES (1, 0)",
             ],
-            postgres: RecordCollection.allCases.flatMap { collection in
-                [
-                    """
-                    CREATE TABLE \(collection.rawValue) (
-                        id TEXT PRIMARY KEY,
-                        owner_id TEXT,
-                        revision BIGINT NOT NULL,
-                        updated_at TIMESTAMPTZ NOT NULL,
-                        body JSONB NOT NULL
-                    )
-                    """,
-                    "CREATE INDEX \(collection.rawValue)_owner ON \(collection.rawValue) (owner_id, id)",
-                ]
-            } + [
+            postgres: [
+                RecordCollection.organisations, .softwareStatements, .authorisationServers, .participantKeys, .signingKeys, .apiTokens,
+            ]
+            .flatMap(postgresTable) + [
                 """
                 CREATE TABLE audit_events (
                     id BIGSERIAL PRIMARY KEY,
@@ -74,6 +54,42 @@ enum Schema {
                 "CREATE TABLE directory_revision (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), value BIGINT NOT NULL)",
                 "INSERT INTO directory_revision (singleton, value) VALUES (1, 0)",
             ]
-        )
+        ),
+        Migration(
+            name: "0002-pki",
+            sqlite: [RecordCollection.certificateAuthorities, .certificates, .trustAnchors].flatMap(sqliteTable),
+            postgres: [RecordCollection.certificateAuthorities, .certificates, .trustAnchors].flatMap(postgresTable)
+        ),
     ]
+
+    /// A migration, once released, never changes; a new collection gets its table in a new migration.
+    private static func sqliteTable(_ collection: RecordCollection) -> [String] {
+        [
+            """
+            CREATE TABLE \(collection.rawValue) (
+                id TEXT PRIMARY KEY NOT NULL,
+                owner_id TEXT,
+                revision INTEGER NOT NULL,
+                updated_at TEXT NOT NULL,
+                body TEXT NOT NULL CHECK (json_valid(body))
+            ) STRICT
+            """,
+            "CREATE INDEX \(collection.rawValue)_owner ON \(collection.rawValue) (owner_id, id)",
+        ]
+    }
+
+    private static func postgresTable(_ collection: RecordCollection) -> [String] {
+        [
+            """
+            CREATE TABLE \(collection.rawValue) (
+                id TEXT PRIMARY KEY,
+                owner_id TEXT,
+                revision BIGINT NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL,
+                body JSONB NOT NULL
+            )
+            """,
+            "CREATE INDEX \(collection.rawValue)_owner ON \(collection.rawValue) (owner_id, id)",
+        ]
+    }
 }

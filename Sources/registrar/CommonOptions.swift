@@ -2,6 +2,7 @@ import ArgumentParser
 import Directory
 import Foundation
 import Keys
+import PKI
 import Storage
 
 /// Where the data lives. Every option also reads an environment variable, so containers need no flags.
@@ -90,6 +91,7 @@ func fail(_ error: any Error) -> any Error {
         case let error as CLIError: error.description
         case let error as DirectoryError: error.description
         case let error as StoreError: error.description
+        case let error as PKIFailure: error.description
         case let error as DecodingError: "the input is not the expected JSON (\(error.localizedDescription))"
         default: String(describing: error)
         }

@@ -130,7 +130,7 @@ struct Sandbox: AsyncParsableCommand {
 
 struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Prepare a directory: key-encryption key, database schema, signing keys, and a first operator token.")
+        abstract: "Prepare a directory: key-encryption key, database schema, signing keys, the directory CA, and a first operator token.")
 
     @OptionGroup var store: StoreOptions
     @Option(help: "Algorithm of the first signing keys: PS256 or ES256.") var signingAlgorithm: String = "PS256"
@@ -145,6 +145,9 @@ struct Init: AsyncParsableCommand {
             let keyring = DirectoryKeyring(store: directoryStore, encryptionKey: encryptionKey)
             try await keyring.ensureSigningKeys(algorithm: algorithm, by: .cli)
             _ = try await keyring.currentSigner()
+            try await DirectoryCertificateAuthority(
+                store: directoryStore, encryptionKey: encryptionKey, endpoints: ServerConfiguration().pkiEndpoints
+            ).ensureExists(by: .cli)
             let token = try await ParticipantDirectory(store: directoryStore).createToken(
                 role: .operator, organisationID: nil, label: label, by: .cli)
             print("Directory ready in \(store.location.redacted).")

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import PKI
 import Testing
@@ -7,7 +8,7 @@ import X509
 struct CertificateIssuanceTests {
     @Test("a transport certificate chains to the root for TLS client use, with the subject the directory chose")
     func transportCertificate() async throws {
-        let openssl = try OpenSSLWitness()
+        let openssl = try OpenSSLCommand()
         let authority = try TestAuthority()
         let csr = try await openssl.makeCSR(name: "client", key: ["rsa:2048"], subject: "/CN=evil.example/O=Someone Else")
         let leaf = try authority.issue(.transport, csr: csr)
@@ -38,7 +39,7 @@ struct CertificateIssuanceTests {
 
     @Test("a signing certificate for a P-256 key has digitalSignature and nonRepudiation and no TLS usage")
     func signingCertificate() async throws {
-        let openssl = try OpenSSLWitness()
+        let openssl = try OpenSSLCommand()
         let authority = try TestAuthority()
         let csr = try await openssl.makeCSR(name: "signer", key: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
         let leaf = try authority.issue(.signing, csr: csr)
@@ -59,7 +60,7 @@ struct CertificateIssuanceTests {
 
     @Test("CSRs with weak or unsupported keys are refused with the reason")
     func weakKeys() async throws {
-        let openssl = try OpenSSLWitness()
+        let openssl = try OpenSSLCommand()
         let cases: [(String, [String], String)] = [
             ("rsa1024", ["rsa:1024"], "2048"),
             ("p521", ["ec", "-pkeyopt", "ec_paramgen_curve:P-521"], "P-521"),
@@ -77,7 +78,7 @@ struct CertificateIssuanceTests {
 
     @Test("a CSR whose signature does not match its key is refused")
     func forgedSignature() async throws {
-        let openssl = try OpenSSLWitness()
+        let openssl = try OpenSSLCommand()
         let csr = try await openssl.makeCSR(name: "victim", key: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
         #expect(throws: Never.self) { _ = try SigningRequestReview.review(pem: csr) }
         // Change one bit of the signature: the request then carries a key it cannot prove it holds.
@@ -102,7 +103,7 @@ struct CertificateIssuanceTests {
 
     @Test("the issuing CA may only certify end entities, and only the root is self-signed")
     func caProfile() async throws {
-        let openssl = try OpenSSLWitness()
+        let openssl = try OpenSSLCommand()
         let authority = try TestAuthority()
         let root = try openssl.write("root.pem", authority.pem(authority.root.certificate))
         let issuing = try openssl.write("issuing.pem", authority.pem(authority.issuing.certificate))

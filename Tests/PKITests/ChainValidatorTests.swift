@@ -1,3 +1,4 @@
+import ChildProcess
 import Crypto
 import Foundation
 import PKI
@@ -8,11 +9,11 @@ import X509
 @Suite("Chain validation against trust anchors per purpose")
 struct ChainValidatorTests {
     let authority: TestAuthority
-    let openssl: OpenSSLWitness
+    let openssl: OpenSSLCommand
 
     init() throws {
         authority = try TestAuthority()
-        openssl = try OpenSSLWitness()
+        openssl = try OpenSSLCommand()
     }
 
     @Test("a leaf sent alone chains through the issuing CA the directory knows")

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import PKI
 import Testing
@@ -7,7 +8,7 @@ import X509
 struct RevocationListTests {
     @Test("openssl verifies the CRL's signature and refuses the revoked certificate, not the other")
     func revokedAndGood() async throws {
-        let openssl = try OpenSSLWitness()
+        let openssl = try OpenSSLCommand()
         let authority = try TestAuthority()
         let revoked = try authority.issue(.transport, csr: try await openssl.makeCSR(name: "a", key: ["rsa:2048"]))
         let good = try authority.issue(.transport, csr: try await openssl.makeCSR(name: "b", key: ["rsa:2048"]))
@@ -41,7 +42,7 @@ struct RevocationListTests {
 
     @Test("an empty CRL is valid too")
     func empty() async throws {
-        let openssl = try OpenSSLWitness()
+        let openssl = try OpenSSLCommand()
         let authority = try TestAuthority()
         let crl = try RevocationList.make(
             by: authority.issuing, revoked: [], number: 1, thisUpdate: authority.now, nextUpdate: authority.now + 3600)

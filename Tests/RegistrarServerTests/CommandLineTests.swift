@@ -122,7 +122,7 @@ import Testing
     @Test func keysAreAddedAndRevokedForOrganisationsAndSoftware() async throws {
         let data = try TestStores.temporaryFolder()
         func registrar(_ arguments: [String], input: Data? = nil) async throws -> Witness.Result {
-            try await ChildProcess.run(Witness.registrarBinary, arguments + ["--data", data.path], input: input)
+            try await ChildProcess.run(Witness.registrarBinary, ["--data", data.path].inserted(before: "--", in: arguments), input: input)
         }
         _ = try await registrar(["init"])
         let organisation = try await registrar(["org", "create", "--name", "Keys Ltd", "--country", "GB"]).output.trimmingCharacters(
@@ -133,12 +133,21 @@ import Testing
             let key = try SigningKey.generate(.ES256)
             let added = try await registrar(["org", "add-key", owner, "-"], input: try JOSEJSON.encoder.encode(key.publicJWK))
             #expect(added.status == 0 && added.output == "\(key.kid)\n", "\(added.errors)")
-            let revoked = try await registrar(["software", "revoke-key", owner, key.kid, "--reason", "superseded"])
+            // `--` ends the options: a thumbprint kid may begin with "-".
+            let revoked = try await registrar(["software", "revoke-key", owner, "--reason", "superseded", "--", key.kid])
             #expect(revoked.output == "\(key.kid) revoked\n", "\(revoked.errors)")
-            let again = try await registrar(["org", "revoke-key", owner, key.kid])
+            let again = try await registrar(["org", "revoke-key", owner, "--", key.kid])
             #expect(again.status == 1 && again.errors == "registrar: error: key \(key.kid) is already revoked\n")
         }
         let refused = try await registrar(["org", "add-key", organisation, "-"], input: Data(#"{"kty":"oct","k":"c2VjcmV0"}"#.utf8))
         #expect(refused.status == 1 && refused.errors == "registrar: error: symmetric (oct) keys are never published\n")
+    }
+}
+
+extension Array where Element == String {
+    /// Options go before a `--` terminator, or at the end when there is none.
+    func inserted(before terminator: String, in arguments: [String]) -> [String] {
+        guard let index = arguments.firstIndex(of: terminator) else { return arguments + self }
+        return Array(arguments[..<index]) + self + Array(arguments[index...])
     }
 }

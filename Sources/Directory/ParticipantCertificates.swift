@@ -1,0 +1,139 @@
+import Foundation
+import Keys
+import PKI
+import X509
+
+/// Certificates for software statements: issued from a CSR by the directory CA, published in the
+/// software's keystore JWKS (`x5c`, `x5t#S256`, `use` tls or sig), revoked into the revoked JWKS and the CRL.
+///
+/// ```swift
+/// let certificates = ParticipantCertificates(directory: directory, authority: ca, profile: .obie)
+/// let issued = try await certificates.issue(csrPEM: pem, purpose: .transport, softwareID: sid, organisationID: oid, by: caller)
+/// try await certificates.revoke(serialNumber: issued.id, reason: .keyCompromise, by: caller)
+/// ```
+public struct ParticipantCertificates: Sendable {
+    let directory: ParticipantDirectory
+    public let authority: DirectoryCertificateAuthority
+    let profile: EcosystemProfile
+
+    public init(directory: ParticipantDirectory, authority: DirectoryCertificateAuthority, profile: EcosystemProfile) {
+        self.directory = directory
+        self.authority = authority
+        self.profile = profile
+    }
+
+    var store: any DirectoryStore { directory.store }
+
+    public func issue(csrPEM: String, purpose: CertificatePurpose, softwareID: String, organisationID: String, by caller: Caller)
+        async throws
+        -> IssuedCertificate
+    {
+        let organisation = try await directory.storedOrganisation(organisationID, for: caller).record
+        let software = try await directory.storedSoftware(softwareID, in: organisationID, for: caller).record
+        guard purpose.isIssuable else { throw DirectoryError.invalidInput("purpose must be transport or signing") }
+        guard organisation.status == .active else {
+            throw DirectoryError.notActive(
+                "organisation \(organisationID) is \(organisation.status.rawValue); certificates need an Active organisation")
+        }
+        guard software.status == .active else {
+            throw DirectoryError.notActive(
+                "software statement \(softwareID) is \(software.status.rawValue); certificates need Active software")
+        }
+        let reviewed: SigningRequestReview.Reviewed
+        do { reviewed = try SigningRequestReview.review(pem: csrPEM) } catch let failure as PKIFailure {
+            throw DirectoryError.invalidInput(failure.description)
+        }
+        let now = directory.clock()
+        let request = LeafCertificateRequest(
+            purpose: purpose, subject: CertificateSubjects.subject(for: profile, organisation: organisation, software: software),
+            publicKey: reviewed.publicKey,
+            statements: CertificateSubjects.statements(for: profile, organisation: organisation, purpose: purpose))
+        let issuer = try await authority.issuer()
+        let certificate = try issuer.issue(request, now: now)
+        let issued = try record(for: certificate, purpose: purpose, software: software, at: now)
+        var changes = ChangeSet(actor: caller.auditName, at: now)
+        try changes.insert(issued)
+        changes.audit("certificate.issue", subject: issued, before: nil, after: issued)
+        let key = ParticipantKey(
+            owner: .software, ownerIdentifier: softwareID, organisationID: organisationID,
+            jwk: try jwk(for: certificate, issuedBy: issuer.authority.certificate, record: issued),
+            at: now)
+        try changes.insert(key)
+        changes.audit("key.add", subject: key, before: nil, after: key)
+        try await directory.apply(changes)
+        return issued
+    }
+
+    /// Revokes a certificate: its JWKS entry moves to the revoked set and it enters the next CRL.
+    @discardableResult
+    public func revoke(serialNumber: String, reason: RevocationReason, by caller: Caller) async throws -> IssuedCertificate {
+        let serial = serialNumber.lowercased()
+        guard serial.count <= 40, let stored = try await store.record(IssuedCertificate.self, id: serial) else {
+            throw DirectoryError.notFound("no certificate with serial number \(serialNumber)")
+        }
+        try caller.requireAccess(toOrganisation: stored.record.organisationID)
+        guard stored.record.status == .active else { throw DirectoryError.invalidTransition("certificate \(serial) is already revoked") }
+        let now = directory.clock()
+        var revoked = stored.record
+        revoked.status = .revoked
+        revoked.revocationReason = reason
+        revoked.revokedAt = now
+        revoked.updatedAt = now
+        var changes = ChangeSet(actor: caller.auditName, at: now)
+        try changes.update(revoked, readAt: stored.revision)
+        changes.audit("certificate.revoke", subject: revoked, before: stored.record, after: revoked)
+        let keyID = ParticipantKey.identifier(ownerIdentifier: revoked.softwareID, kid: revoked.x5tS256)
+        if let key = try await store.record(ParticipantKey.self, id: keyID), key.record.status == .active {
+            var revokedKey = key.record
+            revokedKey.status = .revoked
+            revokedKey.revocationReason = reason.rawValue
+            revokedKey.revokedAt = now
+            revokedKey.updatedAt = now
+            try changes.update(revokedKey, readAt: key.revision)
+            changes.audit("key.revoke", subject: revokedKey, before: key.record, after: revokedKey)
+        }
+        try await directory.apply(changes)
+        return revoked
+    }
+
+    public func certificates(softwareID: String, organisationID: String, for caller: Caller) async throws -> [IssuedCertificate] {
+        _ = try await directory.storedSoftware(softwareID, in: organisationID, for: caller)
+        return try await store.records(IssuedCertificate.self, ownerID: softwareID).map(\.record).sorted {
+            ($0.createdAt, $0.id) < ($1.createdAt, $1.id)
+        }
+    }
+
+    public func certificate(serialNumber: String) async throws -> IssuedCertificate? {
+        let serial = serialNumber.lowercased()
+        guard serial.count <= 40 else { return nil }
+        return try await store.record(IssuedCertificate.self, id: serial)?.record
+    }
+
+    private func record(for certificate: Certificate, purpose: CertificatePurpose, software: SoftwareStatement, at now: Date) throws
+        -> IssuedCertificate
+    {
+        IssuedCertificate(
+            id: certificate.serialNumber.hexString, organisationID: software.organisationID, softwareID: software.id, purpose: purpose,
+            subject: certificate.subject.description, certificatePEM: try CertificateBundle.pem(certificate),
+            x5tS256: Base64URL.encode(Data(try CertificateBundle.sha256Fingerprint(certificate))), status: .active, revocationReason: nil,
+            revokedAt: nil, notBefore: certificate.notValidBefore, notAfter: certificate.notValidAfter, createdAt: now, updatedAt: now)
+    }
+
+    /// The JWKS entry: the certified public key with the chain up to (not including) the root.
+    private func jwk(for certificate: Certificate, issuedBy issuing: Certificate, record issued: IssuedCertificate) throws -> JSONWebKey {
+        let spki = PEMText.encode(Data(try CertificateBundle.subjectPublicKeyInfo(certificate.publicKey)), label: "PUBLIC KEY")
+        var jwk = try PublicKeyMaterial(pem: spki).jwk
+        jwk.kid = issued.x5tS256
+        jwk.use = issued.purpose.jwkUse
+        jwk.x5c = try [certificate, issuing].map { Data(try CertificateBundle.der($0)).base64EncodedString() }
+        jwk.x5tS256 = issued.x5tS256
+        return jwk
+    }
+}
+
+/// PEM armour for DER bytes.
+enum PEMText {
+    static func encode(_ der: Data, label: String) -> String {
+        "-----BEGIN \(label)-----\n\(der.base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed]))\n-----END \(label)-----\n"
+    }
+}

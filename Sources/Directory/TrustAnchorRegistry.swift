@@ -1,0 +1,138 @@
+import Foundation
+import Keys
+import PKI
+import X509
+
+/// The operator's trust anchors, per purpose, and the validation service built on them: what
+/// `registrar trust …`, `registrar cert validate` and `POST /certificates/validate` use.
+///
+/// ```swift
+/// let trust = TrustAnchorRegistry(store: store, authority: ca)
+/// let anchor = try await trust.add(pemBytes, purpose: .qwac, label: "Example QTSP", by: operatorCaller)
+/// let report = try await trust.validate(certificateBytes, purpose: nil, at: Date())
+/// ```
+public struct TrustAnchorRegistry: Sendable {
+    let store: any DirectoryStore
+    let authority: DirectoryCertificateAuthority
+    let clock: @Sendable () -> Date
+
+    public init(store: any DirectoryStore, authority: DirectoryCertificateAuthority, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.authority = authority
+        self.clock = clock
+    }
+
+    public func add(_ upload: Data, purpose: CertificatePurpose, label: String?, by caller: Caller) async throws -> TrustAnchor {
+        try caller.requireOperator()
+        try InputRules.requireOptionalText(label, field: "label")
+        let certificates: [Certificate]
+        do { certificates = try CertificateBundle.parse(upload) } catch let failure as PKIFailure {
+            throw DirectoryError.invalidInput(failure.description)
+        }
+        guard certificates.count == 1, let certificate = certificates.first else {
+            throw DirectoryError.invalidInput("give exactly one certificate per anchor (this file has \(certificates.count))")
+        }
+        let now = clock()
+        try Self.requireUsableAnchor(certificate, at: now)
+        let anchor = try Self.anchor(
+            for: certificate, purpose: purpose, label: label ?? certificate.subject.description, source: .init(kind: .manual), at: now)
+        var changes = ChangeSet(actor: caller.auditName, at: now)
+        try changes.insert(anchor)
+        changes.audit("trust-anchor.add", subject: anchor, before: nil, after: anchor)
+        do { try await store.apply(changes) } catch StoreError.duplicate {
+            throw DirectoryError.conflict("this certificate is already a \(purpose.rawValue) anchor (\(anchor.id))")
+        }
+        return anchor
+    }
+
+    public func anchors(for caller: Caller) async throws -> [TrustAnchor] {
+        try caller.requireOperator()
+        return try await allAnchors()
+    }
+
+    public func anchor(_ id: String, for caller: Caller) async throws -> TrustAnchor {
+        try caller.requireOperator()
+        guard id.count <= 64, let stored = try await store.record(TrustAnchor.self, id: id) else {
+            throw DirectoryError.notFound("no trust anchor \(id)")
+        }
+        return stored.record
+    }
+
+    @discardableResult
+    public func remove(_ id: String, by caller: Caller) async throws -> TrustAnchor {
+        try caller.requireOperator()
+        guard id.count <= 64, let stored = try await store.record(TrustAnchor.self, id: id) else {
+            throw DirectoryError.notFound("no trust anchor \(id)")
+        }
+        var changes = ChangeSet(actor: caller.auditName, at: clock())
+        changes.delete(stored)
+        changes.audit("trust-anchor.remove", subject: stored.record, before: stored.record, after: nil)
+        try await store.apply(changes)
+        return stored.record
+    }
+
+    /// Anchors per purpose and the directory's issuing CA as a known intermediate.
+    public func trustStore() async throws -> TrustStore {
+        var anchors: [CertificatePurpose: [Certificate]] = [:]
+        for anchor in try await allAnchors() {
+            anchors[anchor.purpose, default: []].append(try Certificate(pemEncoded: anchor.certificatePEM))
+        }
+        let intermediates = (try? await authority.certificates()).map { [$0.issuing] } ?? []
+        return TrustStore(anchors: anchors, intermediates: intermediates)
+    }
+
+    /// Validates the first certificate of `upload` (the rest are intermediates the caller offers) for
+    /// `purpose`, or for the purpose it declares. Certificates this directory issued are checked for revocation.
+    public func validate(_ upload: Data, purpose: CertificatePurpose?, trust: TrustStore? = nil, at time: Date) async throws
+        -> CertificateReport
+    {
+        let certificates: [Certificate]
+        do { certificates = try CertificateBundle.parse(upload) } catch let failure as PKIFailure {
+            throw DirectoryError.invalidInput(failure.description)
+        }
+        let leaf = certificates[0]
+        let chosen = purpose ?? CertificateReport.declaredPurpose(of: leaf)
+        let issuingSubject = try? await authority.certificates().issuing.subject
+        let anchors: TrustStore
+        if let trust { anchors = trust } else { anchors = try await trustStore() }
+        let verdict = await ChainValidator.validate(
+            leaf: leaf, presented: Array(certificates.dropFirst()), purpose: chosen, trust: anchors, at: time,
+            revocation: { [store] certificate in
+                guard certificate.issuer == issuingSubject,
+                    let issued = try? await store.record(IssuedCertificate.self, id: certificate.serialNumber.hexString)?.record,
+                    issued.status == .revoked
+                else { return nil }
+                return RevokedCertificate(
+                    serialNumber: certificate.serialNumber, revokedAt: issued.revokedAt ?? issued.updatedAt,
+                    reason: issued.revocationReason ?? .unspecified)
+            })
+        do { return try CertificateReport(certificate: leaf, purpose: chosen, verdict: verdict, at: time) } catch {
+            throw DirectoryError.invalidInput("the certificate cannot be re-encoded: \(error)")
+        }
+    }
+
+    private func allAnchors() async throws -> [TrustAnchor] {
+        try await store.records(TrustAnchor.self).map(\.record).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    /// An anchor must be able to sign certificates and must not have expired.
+    static func requireUsableAnchor(_ certificate: Certificate, at now: Date) throws {
+        if case .notCertificateAuthority = (try? certificate.extensions.basicConstraints) ?? nil {
+            throw DirectoryError.invalidInput("\(certificate.subject) is not a CA certificate (basicConstraints cA is false)")
+        }
+        guard certificate.notValidAfter > now else {
+            throw DirectoryError.invalidInput("\(certificate.subject) expired at \(Timestamp.format(certificate.notValidAfter))")
+        }
+    }
+
+    static func anchor(
+        for certificate: Certificate, purpose: CertificatePurpose, label: String, source: TrustAnchor.Source, at now: Date
+    ) throws -> TrustAnchor {
+        let fingerprint = try CertificateBundle.sha256Fingerprint(certificate).map { String(format: "%02x", $0) }.joined()
+        return TrustAnchor(
+            id: TrustAnchor.identifier(fingerprint: fingerprint, purpose: purpose), purpose: purpose, label: label,
+            subject: certificate.subject.description, issuer: certificate.issuer.description, sha256Fingerprint: fingerprint,
+            certificatePEM: try CertificateBundle.pem(certificate), notBefore: certificate.notValidBefore,
+            notAfter: certificate.notValidAfter, source: source, createdAt: now, updatedAt: now)
+    }
+}

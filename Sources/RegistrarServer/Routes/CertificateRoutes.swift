@@ -1,0 +1,139 @@
+import Directory
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PKI
+
+/// The directory CA over HTTP: certificates for software statements (issue from a CSR, list, revoke),
+/// the CA certificates and CRL relying parties fetch, and the validation service.
+enum CertificateRoutes {
+    static let pemTypes: Set<String> = [
+        "application/x-pem-file", "application/pem-certificate-chain", "application/pkix-cert", "text/plain",
+    ]
+
+    static func register(on routes: inout RouteRegistrar, runtime: DirectoryRuntime) {
+        let limit = runtime.configuration.maxRequestBodyBytes
+        let collection = "/organisations/{organisationId}/software-statements/{softwareStatementId}/certificates"
+
+        routes.add(.post, collection) { request, context in
+            let caller = try context.requireCaller()
+            let organisationID = try HTTPExchange.parameter("organisationId", in: context)
+            let softwareID = try HTTPExchange.parameter("softwareStatementId", in: context)
+            try caller.requireAccess(toOrganisation: organisationID)
+            let order = try await CertificateOrder.read(from: request, limit: limit)
+            let issued = try await runtime.certificates.issue(
+                csrPEM: order.csr, purpose: order.purpose, softwareID: softwareID, organisationID: organisationID, by: caller)
+            return try HTTPExchange.json(
+                issued, status: .created,
+                headers: OrganisationRoutes.location("/certificates/\(issued.id)", runtime))
+        }
+
+        routes.add(.get, collection) { _, context in
+            let caller = try context.requireCaller()
+            let organisationID = try HTTPExchange.parameter("organisationId", in: context)
+            let softwareID = try HTTPExchange.parameter("softwareStatementId", in: context)
+            let issued = try await runtime.certificates.certificates(softwareID: softwareID, organisationID: organisationID, for: caller)
+            return try HTTPExchange.json(issued)
+        }
+
+        routes.add(.get, "/certificates/{serialNumber}") { _, context in
+            let caller = try context.requireCaller()
+            let serial = try HTTPExchange.parameter("serialNumber", in: context)
+            guard let issued = try await runtime.certificates.certificate(serialNumber: serial) else {
+                throw DirectoryError.notFound("no certificate with serial number \(serial)")
+            }
+            try caller.requireAccess(toOrganisation: issued.organisationID)
+            return try HTTPExchange.json(issued)
+        }
+
+        routes.add(.post, "/certificates/{serialNumber}/revoke") { request, context in
+            let caller = try context.requireCaller()
+            let body = try await HTTPExchange.decodeJSON(CertificateRevocation.self, from: request, limit: limit)
+            let reason = try body.reason.map(RevocationReasonName.parse) ?? .unspecified
+            let revoked = try await runtime.certificates.revoke(
+                serialNumber: try HTTPExchange.parameter("serialNumber", in: context), reason: reason, by: caller)
+            return try HTTPExchange.json(revoked)
+        }
+
+        routes.add(.post, "/certificates/validate") { request, context in
+            _ = try context.requireCaller()
+            try HTTPExchange.requireMediaType(request, accepted: pemTypes)
+            let purpose = try request.uri.queryParameters.get("purpose").map { try PurposeName.parse(String($0)) }
+            let upload = try await HTTPExchange.body(of: request, limit: limit)
+            let report = try await runtime.trust.validate(
+                upload, purpose: purpose, trust: try await runtime.currentTrustStore(), at: Date())
+            return try HTTPExchange.json(report)
+        }
+
+        for (path, pick) in [("/pki/root.cer", true), ("/pki/issuing.cer", false)] {
+            routes.add(.get, path) { request, _ in
+                let document = try await runtime.documents.document(
+                    for: request, revision: runtime.currentRevision, contentType: "application/pkix-cert"
+                ) {
+                    let (root, issuing) = try await runtime.certificateAuthority.certificates()
+                    return Data(try CertificateBundle.der(pick ? root : issuing))
+                }
+                return ConditionalResponse.make(document, for: request, maxAge: runtime.configuration.cacheMaxAge)
+            }
+        }
+
+        routes.add(.get, "/pki/issuing.crl") { _, _ in
+            let list = try await runtime.currentRevocationList()
+            var headers = HTTPFields()
+            headers[.contentType] = "application/pkix-crl"
+            // Caches may keep it until shortly before nextUpdate, never past it.
+            headers[.cacheControl] = "public, max-age=\(min(runtime.configuration.cacheMaxAge, 3600))"
+            headers[.lastModified] = HTTPDate.format(list.thisUpdate)
+            headers[.expires] = HTTPDate.format(list.nextUpdate)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: list.der)))
+        }
+    }
+}
+
+/// A certificate order: JSON `{"csr": PEM, "purpose": "transport"}`, or the PEM CSR itself
+/// (`application/pkcs10`) with `?purpose=`.
+struct CertificateOrder: Codable {
+    var csr: String
+    var purpose: CertificatePurpose
+
+    static func read(from request: Request, limit: Int) async throws -> CertificateOrder {
+        if HTTPExchange.mediaType(of: request) == "application/pkcs10" {
+            guard let purpose = request.uri.queryParameters.get("purpose") else {
+                throw DirectoryError.invalidInput("add ?purpose=transport or ?purpose=signing")
+            }
+            let body = try await HTTPExchange.body(of: request, limit: limit)
+            return CertificateOrder(csr: String(decoding: body, as: UTF8.self), purpose: try PurposeName.parse(String(purpose)))
+        }
+        struct Body: Codable {
+            var csr: String
+            var purpose: String
+        }
+        let body = try await HTTPExchange.decodeJSON(Body.self, from: request, limit: limit)
+        return CertificateOrder(csr: body.csr, purpose: try PurposeName.parse(body.purpose))
+    }
+}
+
+struct CertificateRevocation: Codable {
+    var reason: String?
+}
+
+/// Purposes and reasons by name, refused with the list of valid names.
+enum PurposeName {
+    static func parse(_ text: String) throws -> CertificatePurpose {
+        guard let purpose = CertificatePurpose(rawValue: text) else {
+            throw DirectoryError.invalidInput(
+                "purpose must be one of \(CertificatePurpose.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text.prefix(40))'")
+        }
+        return purpose
+    }
+}
+
+enum RevocationReasonName {
+    static func parse(_ text: String) throws -> RevocationReason {
+        guard let reason = RevocationReason(rawValue: text) else {
+            throw DirectoryError.invalidInput(
+                "reason must be one of \(RevocationReason.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text.prefix(40))'")
+        }
+        return reason
+    }
+}

@@ -1,0 +1,155 @@
+import ArgumentParser
+import Directory
+import Foundation
+import Keys
+import PKI
+import RegistrarServer
+
+/// The directory CA's services for one command: opened on the store with the KEK and the public URL
+/// that certificates point back to.
+struct PKIServices {
+    let authority: DirectoryCertificateAuthority
+    let certificates: ParticipantCertificates
+    let trust: TrustAnchorRegistry
+
+    init(store: any DirectoryStore, encryptionKey: KeyEncryptionKey, configuration: ServerConfiguration) {
+        authority = DirectoryCertificateAuthority(store: store, encryptionKey: encryptionKey, endpoints: configuration.pkiEndpoints)
+        certificates = ParticipantCertificates(
+            directory: ParticipantDirectory(store: store), authority: authority, profile: configuration.profile)
+        trust = TrustAnchorRegistry(store: store, authority: authority)
+    }
+}
+
+struct CertificateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cert", abstract: "Issue, list, revoke and validate certificates.",
+        subcommands: [Issue.self, List.self, Show.self, Revoke.self, Validate.self])
+
+    struct Issue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a transport or signing certificate for Active software from a PEM CSR; prints the certificate.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var options: ServeOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Software statement id.") var software: String
+        @Option(help: "transport (mTLS) or signing.") var purpose: String
+        @Option(help: "PEM certificate signing request file, or - for standard input.") var csr: String
+
+        func run() async throws {
+            let configuration: ServerConfiguration
+            do { configuration = try options.configuration() } catch { throw fail(error) }
+            let encryptionKey = try store.requireEncryptionKey()
+            try await withStore(store) { store in
+                let chosen = try purposeNamed(purpose)
+                let csrText = String(decoding: try readInput(csr), as: UTF8.self)
+                let statement = try await findSoftware(software, in: store)
+                let services = PKIServices(store: store, encryptionKey: encryptionKey, configuration: configuration)
+                let issued = try await services.certificates.issue(
+                    csrPEM: csrText, purpose: chosen, softwareID: statement.id, organisationID: statement.organisationID, by: .cli)
+                if output.json { try Output.json(issued) } else { print(issued.certificatePEM, terminator: "") }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a software statement's certificates.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Software statement id.") var software: String
+
+        func run() async throws {
+            try await withStore(store) { store in
+                let statement = try await findSoftware(software, in: store)
+                let issued = try await store.records(IssuedCertificate.self, ownerID: statement.id).map(\.record).sorted {
+                    ($0.createdAt, $0.id) < ($1.createdAt, $1.id)
+                }
+                if output.json { return try Output.json(issued) }
+                Output.table(
+                    ["SERIAL", "PURPOSE", "STATUS", "NOT AFTER", "SUBJECT"],
+                    issued.map { [$0.id, $0.purpose.rawValue, $0.status.rawValue, Timestamp.format($0.notAfter), $0.subject] })
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one issued certificate by serial number.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Serial number in hex.") var serial: String
+
+        func run() async throws {
+            try await withStore(store) { store in
+                guard let issued = try await store.record(IssuedCertificate.self, id: serial.lowercased())?.record, serial.count <= 40
+                else {
+                    throw DirectoryError.notFound("no certificate with serial number \(serial)")
+                }
+                try Output.json(issued)
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke an issued certificate: it moves to the revoked JWKS and into the CRL.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var options: ServeOptions
+        @Argument(help: "Serial number in hex.") var serial: String
+        @Option(help: "RFC 5280 reason: \(RevocationReason.allCases.map(\.rawValue).joined(separator: ", ")).") var reason: String =
+            "unspecified"
+
+        func run() async throws {
+            let configuration: ServerConfiguration
+            do { configuration = try options.configuration() } catch { throw fail(error) }
+            let encryptionKey = try store.requireEncryptionKey()
+            try await withStore(store) { store in
+                guard let chosen = RevocationReason(rawValue: reason) else {
+                    throw CLIError("reason must be one of \(RevocationReason.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                let services = PKIServices(store: store, encryptionKey: encryptionKey, configuration: configuration)
+                let revoked = try await services.certificates.revoke(serialNumber: serial, reason: chosen, by: .cli)
+                print("revoked \(revoked.id) (\(chosen.rawValue))")
+            }
+        }
+    }
+
+    struct Validate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate a certificate (PEM or DER; extra PEM blocks are intermediates) against the trust anchors.",
+            discussion: "Exits 0 when valid, 2 when invalid (the report says why), 1 on bad input.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var options: ServeOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Certificate file, or - for standard input.") var file: String
+        @Option(help: "transport, signing, qwac or qseal; default: what the certificate declares.") var purpose: String?
+
+        func run() async throws {
+            let configuration: ServerConfiguration
+            do { configuration = try options.configuration() } catch { throw fail(error) }
+            let encryptionKey = try store.requireEncryptionKey()
+            let report = try await withStore(store) { store in
+                let services = PKIServices(store: store, encryptionKey: encryptionKey, configuration: configuration)
+                return try await services.trust.validate(try readInput(file), purpose: try purpose.map(purposeNamed), at: Date())
+            }
+            if output.json {
+                try Output.json(report)
+            } else {
+                print("\(report.valid ? "VALID" : "INVALID") \(report.type.rawValue) certificate")
+                print("subject: \(report.subject)")
+                print("issuer:  \(report.issuer)")
+                print("serial:  \(report.serialNumber)  expires: \(Timestamp.format(report.notAfter))\(report.expired ? " (expired)" : "")")
+                if let identifier = report.organisationIdentifier { print("organizationIdentifier: \(identifier.value)") }
+                if let psd2 = report.qcStatements?.psd2 {
+                    print("PSD2 roles: \(psd2.roles.map(\.name).joined(separator: ", ")) (\(psd2.authorityName), \(psd2.authorityID))")
+                }
+                for problem in report.problems { print("problem: \(problem)") }
+            }
+            if !report.valid { throw ExitCode(2) }
+        }
+    }
+}
+
+func purposeNamed(_ name: String) throws -> CertificatePurpose {
+    guard let purpose = CertificatePurpose(rawValue: name.lowercased()) else {
+        throw CLIError("purpose must be one of \(CertificatePurpose.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    return purpose
+}
