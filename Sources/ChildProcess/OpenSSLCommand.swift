@@ -40,12 +40,19 @@ public final class OpenSSLCommand: Sendable {
         try await ChildProcess.run(executable, arguments, directory: folder)
     }
 
+    /// Runs openssl and throws its error output when it fails.
+    @discardableResult
+    public func require(_ arguments: [String]) async throws -> ChildProcess.Result {
+        let result = try await run(arguments)
+        guard result.status == 0 else { throw Failed(arguments: arguments, errors: result.errors) }
+        return result
+    }
+
     /// A CSR made by openssl itself for a fresh key, returned as PEM; `key` is an `openssl req -newkey`
     /// argument such as `rsa:2048` or `ec -pkeyopt ec_paramgen_curve:P-256`. The key stays in `NAME.key`.
     public func makeCSR(name: String, key: [String], subject: String = "/CN=requested-by-client") async throws -> String {
-        let result = try await run(
+        try await require(
             ["req", "-new", "-newkey"] + key + ["-nodes", "-keyout", path("\(name).key"), "-out", path("\(name).csr"), "-subj", subject])
-        guard result.status == 0 else { throw Failed(arguments: ["req", "-new"], errors: result.errors) }
         return try read("\(name).csr")
     }
 
