@@ -93,7 +93,8 @@ let package = Package(
         .executableTarget(
             name: "registrar-bench",
             dependencies: [
-                "RegistrarServer", "Directory", "Storage", "Keys", "ChildProcess",
+                "RegistrarServer", "Directory", "Storage", "Keys", "PKI", "ChildProcess",
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

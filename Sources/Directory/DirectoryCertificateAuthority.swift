@@ -82,11 +82,20 @@ public struct DirectoryCertificateAuthority: Sendable {
         return CertificateIssuer(authority: key, endpoints: endpoints)
     }
 
+    /// What the OCSP responder says about one serial number of the issuing CA.
+    public func status(of serialNumber: Certificate.SerialNumber) async -> OCSPResponder.Status {
+        guard let issued = try? await store.record(IssuedCertificate.self, id: serialNumber.hexString)?.record else { return .unknown }
+        switch issued.status {
+        case .active: return .good
+        case .revoked: return .revoked(at: issued.revokedAt ?? issued.updatedAt, reason: issued.revocationReason ?? .unspecified)
+        }
+    }
+
     /// The issuing CA's CRL: every revoked certificate not yet expired. Its number is the time it was made
     /// in seconds, which only grows, whichever node makes it.
-    public func revocationList(validFor lifetime: TimeInterval = 86_400) async throws -> (der: [UInt8], thisUpdate: Date, nextUpdate: Date)
-    {
-        let issuer = try await issuer()
+    public func revocationList(by issuer: CertificateIssuer, validFor lifetime: TimeInterval = 86_400) async throws -> (
+        der: [UInt8], thisUpdate: Date, nextUpdate: Date
+    ) {
         let now = clock()
         let revoked = try await store.records(IssuedCertificate.self).map(\.record).filter { $0.status == .revoked && $0.notAfter > now }
         let entries = revoked.sorted { $0.id < $1.id }.compactMap { certificate -> RevokedCertificate? in

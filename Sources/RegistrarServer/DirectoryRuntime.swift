@@ -23,9 +23,11 @@ public final class DirectoryRuntime: Sendable {
     private let preparedAssertions = RevisionScopedCache<PreparedAssertion>(capacity: 10_000)
     private let callers = RevisionScopedCache<Caller>(capacity: 10_000)
     private let revision = Atomic<Int64>(0)
-    private let signer = Mutex<(revision: Int64, key: SigningKey)?>(nil)
-    private let trustStore = Mutex<(revision: Int64, store: TrustStore)?>(nil)
-    private let revocationList = Mutex<(revision: Int64, der: [UInt8], thisUpdate: Date, nextUpdate: Date)?>(nil)
+    private let signer = RevisionMemo<SigningKey>()
+    private let certificateIssuer = RevisionMemo<CertificateIssuer>()
+    private let trustStore = RevisionMemo<TrustStore>()
+    /// Made again at least hourly, so that its nextUpdate stays a day ahead even when nothing changes.
+    private let revocationList = RevisionMemo<(der: [UInt8], thisUpdate: Date, nextUpdate: Date)>(maximumAge: .seconds(3600))
     private let logger: Logger
 
     /// Opens the runtime; creates the directory's signing keys on first start.
@@ -84,32 +86,33 @@ public final class DirectoryRuntime: Sendable {
 
     /// The current signing key, opened once per revision rather than once per SSA.
     func currentSigner() async throws -> SigningKey {
-        let seen = currentRevision
-        if let cached = signer.withLock({ $0 }), cached.revision == seen { return cached.key }
-        let key = try await keyring.currentSigner()
-        signer.withLock { $0 = (seen, key) }
-        return key
+        try await signer.value(at: currentRevision) { try await keyring.currentSigner() }
+    }
+
+    /// The issuing CA with its key opened, once per revision rather than once per CRL or OCSP response.
+    func currentCertificateIssuer() async throws -> CertificateIssuer {
+        try await certificateIssuer.value(at: currentRevision) { try await certificateAuthority.issuer() }
+    }
+
+    /// An OCSP response (RFC 6960) for a DER request: always a response, an internalError one when the
+    /// issuing CA's key cannot be opened.
+    func ocspResponse(for request: [UInt8]) async -> [UInt8] {
+        guard let issuer = try? await currentCertificateIssuer() else { return OCSPResponder.internalErrorResponse }
+        return await OCSPResponder(authority: issuer.authority).respond(to: request, at: Date()) { [certificateAuthority] serial in
+            await certificateAuthority.status(of: serial)
+        }
     }
 
     /// The anchors and known intermediates, read once per revision (an anchor change moves it).
     func currentTrustStore() async throws -> TrustStore {
-        let seen = currentRevision
-        if let cached = trustStore.withLock({ $0 }), cached.revision == seen { return cached.store }
-        let fresh = try await trust.trustStore()
-        trustStore.withLock { $0 = (seen, fresh) }
-        return fresh
+        try await trustStore.value(at: currentRevision) { try await trust.trustStore() }
     }
 
-    /// The issuing CA's CRL, made again when the revision moves (a revocation) or once it is an hour old,
-    /// so that `nextUpdate` stays a day ahead even when nothing changes.
+    /// The issuing CA's CRL, made again when the revision moves (a revocation) or once it is an hour old.
     func currentRevocationList() async throws -> (der: [UInt8], thisUpdate: Date, nextUpdate: Date) {
-        let seen = currentRevision
-        if let cached = revocationList.withLock({ $0 }), cached.revision == seen, Date().timeIntervalSince(cached.thisUpdate) < 3600 {
-            return (cached.der, cached.thisUpdate, cached.nextUpdate)
+        try await revocationList.value(at: currentRevision) {
+            try await certificateAuthority.revocationList(by: try await currentCertificateIssuer())
         }
-        let fresh = try await certificateAuthority.revocationList()
-        revocationList.withLock { $0 = (seen, fresh.der, fresh.thisUpdate, fresh.nextUpdate) }
-        return fresh
     }
 
     /// Runs until cancelled, following the store's revision.

@@ -32,3 +32,24 @@ final class RevisionScopedCache<Value: Sendable>: Sendable {
         return made
     }
 }
+
+/// One value made from the store and kept for one data revision (and, when `maximumAge` is set, for no
+/// longer than that): an opened key, the trust store, the CRL.
+final class RevisionMemo<Value: Sendable>: Sendable {
+    private let state = Mutex<(revision: Int64, value: Value, madeAt: ContinuousClock.Instant)?>(nil)
+    let maximumAge: Duration?
+
+    init(maximumAge: Duration? = nil) { self.maximumAge = maximumAge }
+
+    func value(at revision: Int64, orMake make: () async throws -> Value) async throws -> Value {
+        let now = ContinuousClock.now
+        if let kept = state.withLock({ $0 }), kept.revision == revision, maximumAge.map({ now - kept.madeAt < $0 }) ?? true {
+            return kept.value
+        }
+        let made = try await make()
+        state.withLock { kept in
+            if kept == nil || kept!.revision <= revision { kept = (revision, made, now) }
+        }
+        return made
+    }
+}

@@ -9,14 +9,21 @@ import RegistrarServer
 import ServiceLifecycle
 import Storage
 
-/// Measures the hot paths against references on the same machine, in one run:
-/// - JWKS and participants served by Registrar vs the same bytes served by nginx as static files (wrk);
-/// - PS256 SSA issuance over HTTP vs `openssl speed rsa2048` signatures/s.
-/// Targets (issue #2): JWKS ≥ 0.75 × nginx; SSA issuance ≥ 0.8 × OpenSSL's sign rate per core used.
+/// Benchmarks of the hot paths, each beside a reference measured in the same run (`http` by default, `pki`).
 @main
 struct RegistrarBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "registrar-bench", abstract: "Benchmark Registrar's hot paths against nginx and OpenSSL (run with -c release).")
+        commandName: "registrar-bench", abstract: "Benchmark Registrar's hot paths against nginx and OpenSSL (run with -c release).",
+        subcommands: [HTTPBenchmark.self, PKIBenchmark.self], defaultSubcommand: HTTPBenchmark.self)
+}
+
+/// Measures the HTTP hot paths against references on the same machine, in one run:
+/// - JWKS and participants served by Registrar vs the same bytes served by nginx as static files (wrk);
+/// - PS256 SSA issuance over HTTP vs `openssl speed rsa2048` signatures/s.
+/// Targets (issue #2): JWKS ≥ 0.75 × nginx; SSA issuance ≥ 0.8 × OpenSSL's sign rate per core used.
+struct HTTPBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "http", abstract: "JWKS/participants vs nginx (wrk), SSA issuance vs openssl speed.")
 
     @Option(help: "Seconds per measurement.") var duration = 10
     @Option(help: "Concurrent connections.") var connections = 32
@@ -134,14 +141,6 @@ struct RegistrarBench: AsyncParsableCommand {
         print("note: wrk shares the same \(cores) cores with the server under test, for Registrar and nginx alike")
     }
 
-    var isReleaseBuild: Bool {
-        #if DEBUG
-            false
-        #else
-            true
-        #endif
-    }
-
     func fetch(_ url: String) async throws -> Data {
         guard let curl = ChildProcess.locate("curl") else { throw ValidationError("curl is not installed") }
         let result = try await ChildProcess.run(curl, ["-sf", url])
@@ -149,8 +148,17 @@ struct RegistrarBench: AsyncParsableCommand {
         return Data(result.output.utf8)
     }
 
-    func format(_ value: Double, width: Int, decimals: Int = 0) -> String {
-        let text = value.isNaN ? "-" : String(format: "%.\(decimals)f", value)
-        return String(repeating: " ", count: max(0, width - text.count)) + text
-    }
+}
+
+var isReleaseBuild: Bool {
+    #if DEBUG
+        false
+    #else
+        true
+    #endif
+}
+
+func format(_ value: Double, width: Int, decimals: Int = 0) -> String {
+    let text = value.isNaN ? "-" : String(format: "%.\(decimals)f", value)
+    return String(repeating: " ", count: max(0, width - text.count)) + text
 }

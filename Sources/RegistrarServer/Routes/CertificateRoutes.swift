@@ -77,6 +77,21 @@ enum CertificateRoutes {
             }
         }
 
+        // OCSP (RFC 6960 appendix A): POST a DER request, or GET with the base64 request in the path.
+        routes.add(.post, "/pki/ocsp") { request, _ in
+            try HTTPExchange.requireMediaType(request, accepted: ["application/ocsp-request"])
+            let body = try await HTTPExchange.body(of: request, limit: ocspRequestLimit)
+            return ocspReply(await runtime.ocspResponse(for: Array(body)), cacheable: false)
+        }
+        routes.add(.get, "/pki/ocsp/**") { _, context in
+            let encoded = context.parameters.getCatchAll().joined(separator: "/")
+            let base64 = encoded.removingPercentEncoding ?? encoded
+            guard base64.utf8.count <= ocspRequestLimit * 2, let der = Data(base64Encoded: base64) else {
+                return ocspReply(OCSPResponder.malformedRequestResponse, cacheable: false)
+            }
+            return ocspReply(await runtime.ocspResponse(for: Array(der)), cacheable: true)
+        }
+
         routes.add(.get, "/pki/issuing.crl") { _, _ in
             let list = try await runtime.currentRevocationList()
             var headers = HTTPFields()
@@ -88,6 +103,17 @@ enum CertificateRoutes {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: list.der)))
         }
     }
+}
+
+/// OCSP requests are a few hundred bytes; 8 KiB leaves room for many certificates and extensions.
+let ocspRequestLimit = 8 * 1024
+
+func ocspReply(_ der: [UInt8], cacheable: Bool) -> Response {
+    var headers = HTTPFields()
+    headers[.contentType] = "application/ocsp-response"
+    // A GET response may be cached by proxies for a while (RFC 5019 §6); a POST may carry a nonce.
+    headers[.cacheControl] = cacheable ? "public, max-age=300" : "no-store"
+    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: der)))
 }
 
 /// A certificate order: JSON `{"csr": PEM, "purpose": "transport"}`, or the PEM CSR itself
