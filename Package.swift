@@ -120,7 +120,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "Directory", "Keys", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: ["Storage", "Directory", "Keys", "PKI", .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "RegistrarServerTests",

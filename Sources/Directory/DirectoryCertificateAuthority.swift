@@ -40,7 +40,8 @@ public struct DirectoryCertificateAuthority: Sendable {
             commonName: Self.issuingName, organisation: organisation, country: country, under: root, now: now)
         var changes = ChangeSet(actor: caller.auditName, at: now)
         for (key, role) in [(root, CertificateAuthorityRecord.Role.root), (issuing, .issuing)] {
-            let id = key.certificate.serialNumber.hexString
+            // The id is the role, so two nodes creating the CA at once collide and one change set wins whole.
+            let id = role.rawValue
             let record = CertificateAuthorityRecord(
                 id: id, role: role, certificatePEM: try CertificateBundle.pem(key.certificate),
                 sealedPrivateKey: try encryptionKey.seal(Data(key.privateKeyPEM.utf8), boundTo: id), createdAt: now, updatedAt: now)

@@ -11,7 +11,7 @@ public struct CertificateAuthorityRecord: Codable, Sendable, Equatable, StoredRe
         case issuing
     }
 
-    /// The certificate's serial number in hex.
+    /// The role ("root" or "issuing"): one CA of each per directory.
     public var id: String
     public var role: Role
     public var certificatePEM: String

@@ -92,13 +92,14 @@ public struct TrustAnchorRegistry: Sendable {
         }
         let leaf = certificates[0]
         let chosen = purpose ?? CertificateReport.declaredPurpose(of: leaf)
-        let issuingSubject = try? await authority.certificates().issuing.subject
         let anchors: TrustStore
         if let trust { anchors = trust } else { anchors = try await trustStore() }
+        // The trust store's intermediates are the directory's issuing CA: its certificates are the ones to look up.
+        let issuingSubjects = anchors.intermediates.map(\.subject)
         let verdict = await ChainValidator.validate(
             leaf: leaf, presented: Array(certificates.dropFirst()), purpose: chosen, trust: anchors, at: time,
             revocation: { [store] certificate in
-                guard certificate.issuer == issuingSubject,
+                guard issuingSubjects.contains(certificate.issuer),
                     let issued = try? await store.record(IssuedCertificate.self, id: certificate.serialNumber.hexString)?.record,
                     issued.status == .revoked
                 else { return nil }
