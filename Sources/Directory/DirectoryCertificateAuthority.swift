@@ -92,6 +92,15 @@ public struct DirectoryCertificateAuthority: Sendable {
         }
     }
 
+    /// How a certificate was revoked, when one of `issuers` (the directory's issuing CA) issued it and it is
+    /// revoked; nil for every other certificate. Validations in the request path use it.
+    public func revocation(of certificate: Certificate, issuers: [Certificate]) async -> RevokedCertificate? {
+        guard issuers.contains(where: { $0.subject == certificate.issuer }),
+            case .revoked(let at, let reason) = await status(of: certificate.serialNumber)
+        else { return nil }
+        return RevokedCertificate(serialNumber: certificate.serialNumber, revokedAt: at, reason: reason)
+    }
+
     /// The issuing CA's CRL: every revoked certificate not yet expired. Its number is the time it was made
     /// in seconds, which only grows, whichever node makes it.
     public func revocationList(by issuer: CertificateIssuer, validFor lifetime: TimeInterval = 86_400) async throws -> (

@@ -94,19 +94,9 @@ public struct TrustAnchorRegistry: Sendable {
         let chosen = purpose ?? CertificateReport.declaredPurpose(of: leaf)
         let anchors: TrustStore
         if let trust { anchors = trust } else { anchors = try await trustStore() }
-        // The trust store's intermediates are the directory's issuing CA: its certificates are the ones to look up.
-        let issuingSubjects = anchors.intermediates.map(\.subject)
         let verdict = await ChainValidator.validate(
             leaf: leaf, presented: Array(certificates.dropFirst()), purpose: chosen, trust: anchors, at: time,
-            revocation: { [store] certificate in
-                guard issuingSubjects.contains(certificate.issuer),
-                    let issued = try? await store.record(IssuedCertificate.self, id: certificate.serialNumber.hexString)?.record,
-                    issued.status == .revoked
-                else { return nil }
-                return RevokedCertificate(
-                    serialNumber: certificate.serialNumber, revokedAt: issued.revokedAt ?? issued.updatedAt,
-                    reason: issued.revocationReason ?? .unspecified)
-            })
+            revocation: { [authority] in await authority.revocation(of: $0, issuers: anchors.intermediates) })
         do { return try CertificateReport(certificate: leaf, purpose: chosen, verdict: verdict, at: time) } catch {
             throw DirectoryError.invalidInput("the certificate cannot be re-encoded: \(error)")
         }

@@ -4,6 +4,7 @@ import Keys
 import Logging
 import PKI
 import Synchronization
+import X509
 
 /// One node's live state: the store and the domain services over it, the revision this node has seen,
 /// its cache of published documents, and its opened signing key.
@@ -101,6 +102,12 @@ public final class DirectoryRuntime: Sendable {
         return await OCSPResponder(authority: issuer.authority).respond(to: request, at: Date()) { [certificateAuthority] serial in
             await certificateAuthority.status(of: serial)
         }
+    }
+
+    /// The revocation of a certificate this directory issued, for validations in the request path.
+    func revocation(of certificate: Certificate) async -> RevokedCertificate? {
+        guard let trust = try? await currentTrustStore() else { return nil }
+        return await certificateAuthority.revocation(of: certificate, issuers: trust.intermediates)
     }
 
     /// The anchors and known intermediates, read once per revision (an anchor change moves it).

@@ -37,6 +37,7 @@ public enum RegistrarApplication {
         RegistrarMetrics.bootstrap()
         router.middlewares.add(ProblemMiddleware(catalogue: catalogue))
         router.middlewares.add(MetricsMiddleware())
+        router.middlewares.add(ClientCertificateMiddleware(runtime: runtime))
         router.middlewares.add(AuthenticationMiddleware(runtime: runtime))
         router.middlewares.add(RevisionRefreshMiddleware(runtime: runtime))
         DiscoveryRoutes.register(on: &routes, runtime: runtime)

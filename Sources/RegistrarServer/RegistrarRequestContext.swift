@@ -1,15 +1,22 @@
 import Directory
 import Hummingbird
+import NIOCore
 
 /// The per-request context: carries who is calling, so handlers never parse credentials themselves.
 public struct RegistrarRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AuthenticationMiddleware` when the request carried a valid bearer token.
     public var caller: Caller?
+    /// Set by `ClientCertificateMiddleware` when the client presented a certificate that validated.
+    public var clientCertificate: ClientCertificate?
+    /// The peer of the connection: a trusted proxy, or the client itself.
+    public let remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         caller = nil
+        clientCertificate = nil
+        remoteAddress = source.channel.remoteAddress
     }
 
     /// The authenticated caller, or 401.

@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var revisionPollInterval: Duration = .seconds(1)
     /// Requests with a larger body get 413 before anything is parsed.
     public var maxRequestBodyBytes: Int = 64 * 1024
+    /// Proxies whose RFC 9440 `Client-Cert` headers are believed; from anyone else they are ignored.
+    public var trustedProxies: TrustedProxies = .none
 
     public init() {}
 

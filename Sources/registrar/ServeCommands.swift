@@ -16,6 +16,10 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Algorithm of new directory signing keys: PS256 or ES256 (env REGISTRAR_SIGNING_ALGORITHM).") var signingAlgorithm:
         String?
     @Option(help: "Cache-Control max-age of public documents, seconds (env REGISTRAR_CACHE_MAX_AGE, default 60).") var cacheMaxAge: Int?
+    @Option(
+        help:
+            "Addresses or CIDR ranges of TLS-terminating proxies whose RFC 9440 Client-Cert headers are believed, comma-separated (env REGISTRAR_TRUSTED_PROXIES)."
+    ) var trustedProxies: String?
 
     func configuration() throws -> ServerConfiguration {
         let environment = ProcessInfo.processInfo.environment
@@ -47,6 +51,9 @@ struct ServeOptions: ParsableArguments {
         if let maxAge = try cacheMaxAge ?? environment["REGISTRAR_CACHE_MAX_AGE"].map({ try integer($0, "REGISTRAR_CACHE_MAX_AGE") }) {
             guard (0...86_400).contains(maxAge) else { throw CLIError("the cache max-age must be from 0 to 86400 seconds") }
             configuration.cacheMaxAge = maxAge
+        }
+        if let proxies = trustedProxies ?? environment["REGISTRAR_TRUSTED_PROXIES"] {
+            do { configuration.trustedProxies = try TrustedProxies(parsing: proxies) } catch { throw CLIError("trusted proxies: \(error)") }
         }
         return configuration
     }

@@ -65,6 +65,15 @@ enum CertificateRoutes {
             return try HTTPExchange.json(report)
         }
 
+        // The certificate this request came with (TLS, or RFC 9440 headers from a trusted proxy), as validated.
+        routes.add(.get, "/client-certificate") { _, context in
+            guard let presented = context.clientCertificate else {
+                throw DirectoryError.notFound("this request carried no client certificate")
+            }
+            return try HTTPExchange.json(
+                try CertificateReport(certificate: presented.leaf, purpose: .transport, verdict: presented.verdict, at: Date()))
+        }
+
         for (path, pick) in [("/pki/root.cer", true), ("/pki/issuing.cer", false)] {
             routes.add(.get, path) { request, _ in
                 let document = try await runtime.documents.document(

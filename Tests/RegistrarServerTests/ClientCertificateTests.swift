@@ -1,0 +1,82 @@
+import ChildProcess
+import Directory
+import Foundation
+import HTTPTypes
+import PKI
+import RegistrarServer
+import Testing
+
+/// RFC 9440: a certificate forwarded by a trusted TLS-terminating proxy reaches handlers validated;
+/// the same headers from anyone else are ignored.
+@Suite struct ClientCertificateTests {
+    static let clientCert = HTTPField.Name("Client-Cert")!
+    static let clientCertChain = HTTPField.Name("Client-Cert-Chain")!
+
+    /// Issues a certificate over the API and returns its DER.
+    func issue(_ purpose: String, in live: LiveDirectory, openssl: OpenSSLCommand) async throws -> (IssuedCertificate, Data) {
+        let csr = try await openssl.makeCSR(name: purpose, key: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
+        let path =
+            "/organisations/\(live.credentials.providerOrganisationID)/software-statements/\(live.credentials.softwareStatementID)/certificates?purpose=\(purpose)"
+        let issued = try await live.request(
+            .post, path, token: live.credentials.providerToken, body: Data(csr.utf8), contentType: "application/pkcs10"
+        ).json(IssuedCertificate.self)
+        let body = issued.certificatePEM.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        return (issued, try #require(Data(base64Encoded: body)))
+    }
+
+    func presented(_ live: LiveDirectory, _ leaf: Data, chain: [Data] = []) async throws -> LiveDirectory.Reply {
+        var headers: HTTPFields = [Self.clientCert: ":\(leaf.base64EncodedString()):"]
+        if !chain.isEmpty { headers[Self.clientCertChain] = chain.map { ":\($0.base64EncodedString()):" }.joined(separator: ", ") }
+        return try await live.get("/client-certificate", headers: headers)
+    }
+
+    @Test func aTrustedProxysForwardedCertificateIsValidatedForTransport() async throws {
+        try await LiveDirectory.run(configure: { $0.trustedProxies = try! TrustedProxies(parsing: "10.0.0.0/8, 127.0.0.1") }) { live in
+            let openssl = try OpenSSLCommand()
+            let (transport, leaf) = try await issue("transport", in: live, openssl: openssl)
+            let accepted = try await presented(live, leaf)
+            #expect(accepted.status == .ok, "\(accepted.text)")
+            let report = try accepted.json(CertificateReport.self)
+            #expect(report.valid && report.serialNumber == transport.id && report.chain.count == 3)
+
+            let issuing = try await live.get("/pki/issuing.cer").body
+            #expect(try await presented(live, leaf, chain: [issuing]).status == .ok)
+
+            let (_, signing) = try await issue("signing", in: live, openssl: openssl)
+            let wrongPurpose = try await presented(live, signing)
+            #expect(wrongPurpose.status == .unauthorized && wrongPurpose.text.contains("clientAuth"), "\(wrongPurpose.text)")
+
+            for garbage in [":bm90IGEgY2VydA==:", "no-colons", "::", ":\(String(repeating: "A", count: 70_000)):"] {
+                let reply = try await live.get("/client-certificate", headers: [Self.clientCert: garbage])
+                #expect(reply.status == .unauthorized && reply.headers[.contentType] == "application/problem+json", "\(reply.text)")
+            }
+
+            _ = try await live.send(
+                .post, "/certificates/\(transport.id)/revoke", json: #"{"reason":"keyCompromise"}"#, token: live.credentials.providerToken)
+            let revoked = try await presented(live, leaf)
+            #expect(revoked.status == .unauthorized && revoked.text.contains("revoked"), "\(revoked.text)")
+            #expect(try await live.get("/client-certificate").status == .notFound)
+        }
+    }
+
+    @Test(arguments: ["", "10.0.0.0/8, ::1"])
+    func headersFromAnAddressThatIsNotATrustedProxyAreIgnored(proxies: String) async throws {
+        try await LiveDirectory.run(configure: { $0.trustedProxies = try! TrustedProxies(parsing: proxies) }) { live in
+            let openssl = try OpenSSLCommand()
+            let (_, leaf) = try await issue("transport", in: live, openssl: openssl)
+            let ignored = try await presented(live, leaf)
+            #expect(ignored.status == .notFound && ignored.text.contains("no client certificate"), "\(ignored.text)")
+        }
+    }
+
+    @Test func trustedProxyRanges() throws {
+        let proxies = try TrustedProxies(parsing: "10.0.0.0/8, 192.168.1.7, 2001:db8::/32")
+        #expect(proxies.contains(ipAddress: "10.255.0.1") && !proxies.contains(ipAddress: "11.0.0.1"))
+        #expect(proxies.contains(ipAddress: "192.168.1.7") && !proxies.contains(ipAddress: "192.168.1.8"))
+        #expect(proxies.contains(ipAddress: "2001:db8::1") && !proxies.contains(ipAddress: "2001:db9::1"))
+        #expect(!proxies.contains(ipAddress: "not an address"))
+        #expect(throws: (any Error).self) { try TrustedProxies(parsing: "10.0.0.0/33") }
+        #expect(throws: (any Error).self) { try TrustedProxies(parsing: "proxy.example") }
+        #expect(try TrustedProxies(parsing: "").isEmpty)
+    }
+}
