@@ -78,7 +78,7 @@ struct CertificateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withStore(store) { store in
-                guard let issued = try await store.record(IssuedCertificate.self, id: serial.lowercased())?.record, serial.count <= 40
+                guard serial.count <= 40, let issued = try await store.record(IssuedCertificate.self, id: serial.lowercased())?.record
                 else {
                     throw DirectoryError.notFound("no certificate with serial number \(serial)")
                 }
