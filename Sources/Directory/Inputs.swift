@@ -162,6 +162,15 @@ public struct NewAPIResource: Codable, Sendable {
 
 /// The field rules, each small and named so a test can aim at it.
 public enum InputRules {
+    /// One of a closed set of names (a status, a purpose, a reason), or a refusal that lists them.
+    public static func choice<Value: RawRepresentable & CaseIterable>(_ text: String, field: String) throws -> Value
+    where Value.RawValue == String {
+        guard let value = Value(rawValue: text) else {
+            throw DirectoryError.invalidInput("\(field) must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
     public static func requireText(_ value: String, field: String, maximum: Int = 256) throws {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw DirectoryError.invalidInput("\(field) must not be empty") }

@@ -28,10 +28,7 @@ public struct CertificateAuthorityRecord: Codable, Sendable, Equatable, StoredRe
 public struct IssuedCertificate: Codable, Sendable, Equatable, StoredRecord {
     public static let collection = RecordCollection.certificates
 
-    public enum Status: String, Codable, Sendable {
-        case active = "Active"
-        case revoked = "Revoked"
-    }
+    public typealias Status = RevocationStatus
 
     /// The serial number in lower-case hex.
     public var id: String
@@ -51,7 +48,6 @@ public struct IssuedCertificate: Codable, Sendable, Equatable, StoredRecord {
     public var updatedAt: Date
 
     public var ownerID: String? { softwareID }
-    public var serialNumber: String { id }
 
     enum CodingKeys: String, CodingKey {
         case id, purpose, subject, certificatePEM, status, revocationReason, revokedAt, notBefore, notAfter, createdAt, updatedAt
@@ -65,32 +61,17 @@ public struct IssuedCertificate: Codable, Sendable, Equatable, StoredRecord {
 public struct TrustAnchor: Codable, Sendable, Equatable, StoredRecord {
     public static let collection = RecordCollection.trustAnchors
 
-    /// Where an anchor came from: added by hand, the directory's own CA, or an ETSI trusted list.
+    /// Where an anchor came from: added by hand, or the directory's own CA. (Trusted-list imports will
+    /// add their kind and the list's details here.)
     public struct Source: Codable, Sendable, Equatable {
         public enum Kind: String, Codable, Sendable {
             case manual
             case directory
-            case trustedList
         }
 
         public var kind: Kind
-        public var territory: String?
-        public var serviceProvider: String?
-        public var serviceName: String?
-        public var serviceStatus: String?
-        public var listSequenceNumber: Int?
 
-        public init(
-            kind: Kind, territory: String? = nil, serviceProvider: String? = nil, serviceName: String? = nil, serviceStatus: String? = nil,
-            listSequenceNumber: Int? = nil
-        ) {
-            self.kind = kind
-            self.territory = territory
-            self.serviceProvider = serviceProvider
-            self.serviceName = serviceName
-            self.serviceStatus = serviceStatus
-            self.listSequenceNumber = listSequenceNumber
-        }
+        public init(kind: Kind) { self.kind = kind }
     }
 
     /// The first 20 hex digits of the SHA-256 fingerprint, then the purpose: short enough to type.

@@ -31,14 +31,7 @@ public struct ParticipantCertificates: Sendable {
         let organisation = try await directory.storedOrganisation(organisationID, for: caller).record
         let software = try await directory.storedSoftware(softwareID, in: organisationID, for: caller).record
         guard purpose.isIssuable else { throw DirectoryError.invalidInput("purpose must be transport or signing") }
-        guard organisation.status == .active else {
-            throw DirectoryError.notActive(
-                "organisation \(organisationID) is \(organisation.status.rawValue); certificates need an Active organisation")
-        }
-        guard software.status == .active else {
-            throw DirectoryError.notActive(
-                "software statement \(softwareID) is \(software.status.rawValue); certificates need Active software")
-        }
+        try StatusLifecycle.requireActive(organisation: organisation, software: software, toIssue: "certificates")
         let reviewed: SigningRequestReview.Reviewed
         do { reviewed = try SigningRequestReview.review(pem: csrPEM) } catch let failure as PKIFailure {
             throw DirectoryError.invalidInput(failure.description)
@@ -84,11 +77,7 @@ public struct ParticipantCertificates: Sendable {
         changes.audit("certificate.revoke", subject: revoked, before: stored.record, after: revoked)
         let keyID = ParticipantKey.identifier(ownerIdentifier: revoked.softwareID, kid: revoked.x5tS256)
         if let key = try await store.record(ParticipantKey.self, id: keyID), key.record.status == .active {
-            var revokedKey = key.record
-            revokedKey.status = .revoked
-            revokedKey.revocationReason = reason.rawValue
-            revokedKey.revokedAt = now
-            revokedKey.updatedAt = now
+            let revokedKey = key.record.revoked(reason: reason.rawValue, at: now)
             try changes.update(revokedKey, readAt: key.revision)
             changes.audit("key.revoke", subject: revokedKey, before: key.record, after: revokedKey)
         }
@@ -121,19 +110,11 @@ public struct ParticipantCertificates: Sendable {
 
     /// The JWKS entry: the certified public key with the chain up to (not including) the root.
     private func jwk(for certificate: Certificate, issuedBy issuing: Certificate, record issued: IssuedCertificate) throws -> JSONWebKey {
-        let spki = PEMText.encode(Data(try CertificateBundle.subjectPublicKeyInfo(certificate.publicKey)), label: "PUBLIC KEY")
-        var jwk = try PublicKeyMaterial(pem: spki).jwk
+        var jwk = try PublicKeyMaterial(pem: try CertificateBundle.publicKeyPEM(certificate.publicKey)).jwk
         jwk.kid = issued.x5tS256
         jwk.use = issued.purpose.jwkUse
         jwk.x5c = try [certificate, issuing].map { Data(try CertificateBundle.der($0)).base64EncodedString() }
         jwk.x5tS256 = issued.x5tS256
         return jwk
-    }
-}
-
-/// PEM armour for DER bytes.
-enum PEMText {
-    static func encode(_ der: Data, label: String) -> String {
-        "-----BEGIN \(label)-----\n\(der.base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed]))\n-----END \(label)-----\n"
     }
 }

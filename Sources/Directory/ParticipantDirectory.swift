@@ -211,11 +211,7 @@ public struct ParticipantDirectory: Sendable {
         }
         guard stored.record.status == .active else { throw DirectoryError.invalidTransition("key \(kid) is already revoked") }
         let now = clock()
-        var revoked = stored.record
-        revoked.status = .revoked
-        revoked.revocationReason = reason
-        revoked.revokedAt = now
-        revoked.updatedAt = now
+        let revoked = stored.record.revoked(reason: reason, at: now)
         var changes = ChangeSet(actor: caller.auditName, at: now)
         try changes.update(revoked, readAt: stored.revision)
         changes.audit("key.revoke", subject: revoked, before: stored.record, after: revoked)

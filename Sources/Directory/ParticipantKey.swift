@@ -2,6 +2,13 @@ import Crypto
 import Foundation
 import Keys
 
+/// Whether a published key or an issued certificate still stands. Revoked ones are kept, so relying
+/// parties can tell "revoked" from "unknown".
+public enum RevocationStatus: String, Codable, Sendable {
+    case active = "Active"
+    case revoked = "Revoked"
+}
+
 /// A public key a participant registered for its organisation or one of its software statements.
 /// Revoked keys stay, in the revoked JWKS, so relying parties can tell "revoked" from "unknown".
 public struct ParticipantKey: Codable, Sendable, Equatable, StoredRecord {
@@ -12,10 +19,7 @@ public struct ParticipantKey: Codable, Sendable, Equatable, StoredRecord {
         case software
     }
 
-    public enum Status: String, Codable, Sendable {
-        case active = "Active"
-        case revoked = "Revoked"
-    }
+    public typealias Status = RevocationStatus
 
     /// Derived from owner and kid, so a duplicate kid for one owner collides in the store itself.
     public var id: String
@@ -47,6 +51,16 @@ public struct ParticipantKey: Codable, Sendable, Equatable, StoredRecord {
         self.status = .active
         self.createdAt = at
         self.updatedAt = at
+    }
+
+    /// The same key moved to the revoked set, with why and when.
+    func revoked(reason: String?, at now: Date) -> ParticipantKey {
+        var revoked = self
+        revoked.status = .revoked
+        revoked.revocationReason = reason
+        revoked.revokedAt = now
+        revoked.updatedAt = now
+        return revoked
     }
 
     public static func identifier(ownerIdentifier: String, kid: String) -> String {

@@ -59,7 +59,7 @@ public struct SSAIssuer: Sendable {
     public func prepare(softwareID: String, organisationID: String, for caller: Caller) async throws -> PreparedAssertion {
         let organisation = try await directory.organisation(organisationID, for: caller)
         let software = try await directory.software(softwareID, in: organisationID, for: caller)
-        try Self.checkActive(organisation: organisation, software: software)
+        try StatusLifecycle.requireActive(organisation: organisation, software: software, toIssue: "SSAs")
         let profile = settings.profile.claimSet
         let missing = profile.missingData(software: software, organisation: organisation)
         guard missing.isEmpty else {
@@ -70,17 +70,5 @@ public struct SSAIssuer: Sendable {
             software: software, organisation: organisation, context: SSAContext(keystore: settings.keystore, scope: settings.cdrScope))
         return try PreparedAssertion(
             organisationID: organisationID, softwareID: softwareID, claims: claims, issuer: settings.issuer, lifetime: settings.lifetime)
-    }
-
-    /// The gate: an SSA only for Active software of an Active organisation.
-    public static func checkActive(organisation: Organisation, software: SoftwareStatement) throws {
-        guard organisation.status == .active else {
-            throw DirectoryError.notActive(
-                "organisation \(organisation.id) is \(organisation.status.rawValue); SSAs are issued only for Active organisations")
-        }
-        guard software.status == .active else {
-            throw DirectoryError.notActive(
-                "software statement \(software.id) is \(software.status.rawValue); SSAs are issued only for Active software")
-        }
     }
 }

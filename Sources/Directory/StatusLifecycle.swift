@@ -67,6 +67,19 @@ public enum StatusLifecycle {
         }
     }
 
+    /// The gate for everything the directory issues to software (SSAs, certificates): Active software of
+    /// an Active organisation. `what` names the thing in the refusal ("SSAs", "certificates").
+    public static func requireActive(organisation: Organisation, software: SoftwareStatement, toIssue what: String) throws {
+        guard organisation.status == .active else {
+            throw DirectoryError.notActive(
+                "organisation \(organisation.id) is \(organisation.status.rawValue); \(what) are issued only for Active organisations")
+        }
+        guard software.status == .active else {
+            throw DirectoryError.notActive(
+                "software statement \(software.id) is \(software.status.rawValue); \(what) are issued only for Active software")
+        }
+    }
+
     private static func allowedSuffix(_ allowed: [String]) -> String {
         allowed.isEmpty ? " (it is final)" : " (allowed: \(allowed.sorted().joined(separator: ", ")))"
     }

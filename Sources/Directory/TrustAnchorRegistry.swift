@@ -119,7 +119,7 @@ public struct TrustAnchorRegistry: Sendable {
     static func anchor(
         for certificate: Certificate, purpose: CertificatePurpose, label: String, source: TrustAnchor.Source, at now: Date
     ) throws -> TrustAnchor {
-        let fingerprint = try CertificateBundle.sha256Fingerprint(certificate).map { String(format: "%02x", $0) }.joined()
+        let fingerprint = try CertificateBundle.sha256Fingerprint(certificate).lowercaseHex
         return TrustAnchor(
             id: TrustAnchor.identifier(fingerprint: fingerprint, purpose: purpose), purpose: purpose, label: label,
             subject: certificate.subject.description, issuer: certificate.issuer.description, sha256Fingerprint: fingerprint,

@@ -39,16 +39,12 @@ public enum CertificateBundle {
     }
 
     public static func der(_ certificate: Certificate) throws -> [UInt8] {
-        var coder = DER.Serializer()
-        try coder.serialize(certificate)
-        return coder.serializedBytes
+        try DEREncoding.bytes(of: certificate)
     }
 
-    /// The DER SubjectPublicKeyInfo of a certificate's or CSR's key (what a PEM PUBLIC KEY holds).
-    public static func subjectPublicKeyInfo(_ key: Certificate.PublicKey) throws -> [UInt8] {
-        var coder = DER.Serializer()
-        try coder.serialize(key)
-        return coder.serializedBytes
+    /// A certificate's or CSR's key as a PEM PUBLIC KEY (its DER SubjectPublicKeyInfo).
+    public static func publicKeyPEM(_ key: Certificate.PublicKey) throws -> String {
+        PEMDocument(type: "PUBLIC KEY", derBytes: try DEREncoding.bytes(of: key)).pemString
     }
 
     /// SHA-256 of the DER certificate: the `x5t#S256` of RFC 7517 §4.9 when base64url-encoded.
@@ -59,7 +55,7 @@ public enum CertificateBundle {
 
 extension Certificate.SerialNumber {
     /// Lower-case hexadecimal, the form the CLI and API show and accept.
-    public var hexString: String { bytes.map { String(format: "%02x", $0) }.joined() }
+    public var hexString: String { bytes.lowercaseHex }
 
     public init?(hexString: String) {
         guard !hexString.isEmpty, hexString.count <= 40, hexString.count.isMultiple(of: 2) else { return nil }

@@ -49,7 +49,7 @@ public struct CertificateReport: Sendable, Codable {
         serialNumber = certificate.serialNumber.hexString
         notBefore = certificate.notValidBefore
         notAfter = certificate.notValidAfter
-        sha256Fingerprint = try CertificateBundle.sha256Fingerprint(certificate).map { String(format: "%02x", $0) }.joined()
+        sha256Fingerprint = try CertificateBundle.sha256Fingerprint(certificate).lowercaseHex
         organisationIdentifier = certificate.subject.firstValue(of: PKIObjectIdentifier.organizationIdentifier).map { value in
             let parsed = OrganisationIdentifier(parsing: value)
             return ParsedOrganisationIdentifier(

@@ -60,7 +60,7 @@ public struct OCSPResponder: Sendable {
 
     /// The CertID names this CA when its name and key hashes match ours (SHA-1 or SHA-256).
     func issuedByThisAuthority(_ question: CertificateQuestion) -> Bool {
-        guard let nameDER = try? Self.der(authority.certificate.subject) else { return false }
+        guard let nameDER = try? DEREncoding.bytes(of: authority.certificate.subject) else { return false }
         let keyBits = authority.certificate.publicKey.subjectPublicKeyInfoBytes
         switch question.hashAlgorithm {
         case Identifier.sha1:
@@ -136,7 +136,7 @@ public struct OCSPResponder: Sendable {
                         contentBytes: ArraySlice(Insecure.SHA1.hash(data: Array(authority.certificate.publicKey.subjectPublicKeyInfoBytes)))
                     ))
             }
-            try responseData.serialize(try Self.generalizedTime(now))
+            try responseData.serialize(try DEREncoding.generalizedTime(now))
             try responseData.appendConstructedNode(identifier: .sequence) { responses in
                 for (question, status) in answers {
                     try responses.appendConstructedNode(identifier: .sequence) { single in
@@ -147,7 +147,7 @@ public struct OCSPResponder: Sendable {
                         case .revoked(let at, let reason):
                             try single.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 1, tagClass: .contextSpecific)) {
                                 info in
-                                try info.serialize(try Self.generalizedTime(at))
+                                try info.serialize(try DEREncoding.generalizedTime(at))
                                 if reason != .unspecified {
                                     try info.serialize(explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific) { tagged in
                                         try tagged.serialize(ASN1Enumerated(reason.code))
@@ -157,9 +157,9 @@ public struct OCSPResponder: Sendable {
                         case .unknown:
                             single.appendPrimitiveNode(identifier: ASN1Identifier(tagWithNumber: 2, tagClass: .contextSpecific)) { _ in }
                         }
-                        try single.serialize(try Self.generalizedTime(now))
+                        try single.serialize(try DEREncoding.generalizedTime(now))
                         try single.serialize(explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific) { next in
-                            try next.serialize(try Self.generalizedTime(now + validity))
+                            try next.serialize(try DEREncoding.generalizedTime(now + validity))
                         }
                     }
                 }
@@ -203,20 +203,5 @@ public struct OCSPResponder: Sendable {
         var coder = DER.Serializer()
         try? coder.appendConstructedNode(identifier: .sequence) { response in try response.serialize(ASN1Enumerated(status)) }
         return coder.serializedBytes
-    }
-
-    static func der(_ name: DistinguishedName) throws -> [UInt8] {
-        var coder = DER.Serializer()
-        try coder.serialize(name)
-        return coder.serializedBytes
-    }
-
-    static func generalizedTime(_ date: Date) throws -> GeneralizedTime {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return try GeneralizedTime(
-            year: parts.year!, month: parts.month!, day: parts.day!, hours: parts.hour!, minutes: parts.minute!, seconds: parts.second!,
-            fractionalSeconds: 0)
     }
 }

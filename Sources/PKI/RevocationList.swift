@@ -55,14 +55,14 @@ public enum RevocationList {
             try list.serialize(1)  // v2
             try serializeSignatureAlgorithm(into: &list)
             try list.serialize(authority.certificate.subject)
-            try serializeTime(thisUpdate, into: &list)
-            try serializeTime(nextUpdate, into: &list)
+            try DEREncoding.serializeTime(thisUpdate, into: &list)
+            try DEREncoding.serializeTime(nextUpdate, into: &list)
             if !revoked.isEmpty {
                 try list.appendConstructedNode(identifier: .sequence) { entries in
                     for entry in revoked {
                         try entries.appendConstructedNode(identifier: .sequence) { fields in
                             try fields.serialize(entry.serialNumber.bytes)
-                            try serializeTime(entry.revokedAt, into: &fields)
+                            try DEREncoding.serializeTime(entry.revokedAt, into: &fields)
                             if entry.reason != .unspecified {
                                 try fields.appendConstructedNode(identifier: .sequence) { extensions in
                                     var reason = DER.Serializer()
@@ -104,22 +104,6 @@ public enum RevocationList {
     static func serializeSignatureAlgorithm(into coder: inout DER.Serializer) throws {
         try coder.appendConstructedNode(identifier: .sequence) { algorithm in
             try algorithm.serialize(ecdsaWithSHA256)
-        }
-    }
-
-    /// UTCTime through 2049, GeneralizedTime from 2050 (RFC 5280 §5.1.2.4).
-    static func serializeTime(_ date: Date, into coder: inout DER.Serializer) throws {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        let (year, month, day) = (parts.year!, parts.month!, parts.day!)
-        let (hour, minute, second) = (parts.hour!, parts.minute!, parts.second!)
-        if year < 2050 {
-            try coder.serialize(try UTCTime(year: year, month: month, day: day, hours: hour, minutes: minute, seconds: second))
-        } else {
-            try coder.serialize(
-                try GeneralizedTime(year: year, month: month, day: day, hours: hour, minutes: minute, seconds: second, fractionalSeconds: 0)
-            )
         }
     }
 }

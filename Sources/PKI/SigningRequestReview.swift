@@ -16,15 +16,13 @@ public enum SigningRequestReview {
 
     public struct Reviewed: Sendable {
         public let publicKey: Certificate.PublicKey
-        /// The subject the requester asked for, kept for the audit trail only.
-        public let requestedSubject: String
     }
 
     public static func review(pem text: String) throws -> Reviewed {
         let request = try parse(pem: text)
         try requireProofOfPossession(request)
         try requireAcceptableKey(request.publicKey)
-        return Reviewed(publicKey: request.publicKey, requestedSubject: request.subject.description)
+        return Reviewed(publicKey: request.publicKey)
     }
 
     static func parse(pem text: String) throws -> CertificateSigningRequest {

@@ -20,6 +20,17 @@ struct PKIServices {
     }
 }
 
+/// Runs a command body with the PKI services on the store; bad options or store failures become one line.
+func withPKI<T>(_ store: StoreOptions, _ options: ServeOptions, _ body: (PKIServices, any DirectoryStore) async throws -> T) async throws
+    -> T
+{
+    let configuration = try options.requireConfiguration()
+    let encryptionKey = try store.requireEncryptionKey()
+    return try await withStore(store) { directoryStore in
+        try await body(PKIServices(store: directoryStore, encryptionKey: encryptionKey, configuration: configuration), directoryStore)
+    }
+}
+
 struct CertificateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cert", abstract: "Issue, list, revoke and validate certificates.",
@@ -36,14 +47,10 @@ struct CertificateCommand: AsyncParsableCommand {
         @Option(help: "PEM certificate signing request file, or - for standard input.") var csr: String
 
         func run() async throws {
-            let configuration: ServerConfiguration
-            do { configuration = try options.configuration() } catch { throw fail(error) }
-            let encryptionKey = try store.requireEncryptionKey()
-            try await withStore(store) { store in
+            try await withPKI(store, options) { services, store in
                 let chosen = try purposeNamed(purpose)
                 let csrText = String(decoding: try readInput(csr), as: UTF8.self)
                 let statement = try await findSoftware(software, in: store)
-                let services = PKIServices(store: store, encryptionKey: encryptionKey, configuration: configuration)
                 let issued = try await services.certificates.issue(
                     csrPEM: csrText, purpose: chosen, softwareID: statement.id, organisationID: statement.organisationID, by: .cli)
                 if output.json { try Output.json(issued) } else { print(issued.certificatePEM, terminator: "") }
@@ -97,14 +104,8 @@ struct CertificateCommand: AsyncParsableCommand {
             "unspecified"
 
         func run() async throws {
-            let configuration: ServerConfiguration
-            do { configuration = try options.configuration() } catch { throw fail(error) }
-            let encryptionKey = try store.requireEncryptionKey()
-            try await withStore(store) { store in
-                guard let chosen = RevocationReason(rawValue: reason) else {
-                    throw CLIError("reason must be one of \(RevocationReason.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                let services = PKIServices(store: store, encryptionKey: encryptionKey, configuration: configuration)
+            try await withPKI(store, options) { services, _ in
+                let chosen: RevocationReason = try InputRules.choice(reason, field: "reason")
                 let revoked = try await services.certificates.revoke(serialNumber: serial, reason: chosen, by: .cli)
                 print("revoked \(revoked.id) (\(chosen.rawValue))")
             }
@@ -122,12 +123,8 @@ struct CertificateCommand: AsyncParsableCommand {
         @Option(help: "transport, signing, qwac or qseal; default: what the certificate declares.") var purpose: String?
 
         func run() async throws {
-            let configuration: ServerConfiguration
-            do { configuration = try options.configuration() } catch { throw fail(error) }
-            let encryptionKey = try store.requireEncryptionKey()
-            let report = try await withStore(store) { store in
-                let services = PKIServices(store: store, encryptionKey: encryptionKey, configuration: configuration)
-                return try await services.trust.validate(try readInput(file), purpose: try purpose.map(purposeNamed), at: Date())
+            let report = try await withPKI(store, options) { services, _ in
+                try await services.trust.validate(try readInput(file), purpose: try purpose.map(purposeNamed), at: Date())
             }
             if output.json {
                 try Output.json(report)
@@ -148,8 +145,5 @@ struct CertificateCommand: AsyncParsableCommand {
 }
 
 func purposeNamed(_ name: String) throws -> CertificatePurpose {
-    guard let purpose = CertificatePurpose(rawValue: name.lowercased()) else {
-        throw CLIError("purpose must be one of \(CertificatePurpose.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    return purpose
+    try InputRules.choice(name.lowercased(), field: "purpose")
 }

@@ -80,9 +80,7 @@ struct OrganisationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withStore(store) { store in
-                guard let next = OrganisationStatus(rawValue: status.capitalized) else {
-                    throw CLIError("status must be one of \(OrganisationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
+                let next: OrganisationStatus = try InputRules.choice(status.capitalized, field: "status")
                 let organisation = try await ParticipantDirectory(store: store).setOrganisationStatus(id, to: next, by: .cli)
                 if output.json { try Output.json(organisation) } else { print("\(organisation.id) is now \(organisation.status.rawValue)") }
             }

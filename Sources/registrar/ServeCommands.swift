@@ -58,6 +58,11 @@ struct ServeOptions: ParsableArguments {
         return configuration
     }
 
+    /// The configuration, or a one-line error and exit 1.
+    func requireConfiguration() throws -> ServerConfiguration {
+        do { return try configuration() } catch { throw fail(error) }
+    }
+
     private func integer(_ text: String, _ name: String) throws -> Int {
         guard let value = Int(text) else { throw CLIError("\(name) must be a whole number") }
         return value
@@ -90,8 +95,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: ServeOptions
 
     func run() async throws {
-        let configuration: ServerConfiguration
-        do { configuration = try options.configuration() } catch { throw fail(error) }
+        let configuration = try options.requireConfiguration()
         let encryptionKey = try store.requireEncryptionKey()
         try await withStore(store) { directoryStore in
             try await serve(configuration, store: directoryStore, encryptionKey: encryptionKey, location: store.location)

@@ -81,9 +81,7 @@ struct SoftwareCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withStore(store) { store in
-                guard let next = SoftwareStatus(rawValue: status.capitalized) else {
-                    throw CLIError("status must be one of \(SoftwareStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
+                let next: SoftwareStatus = try InputRules.choice(status.capitalized, field: "status")
                 let software = try await findSoftware(id, in: store)
                 let updated = try await ParticipantDirectory(store: store).setSoftwareStatus(
                     id, in: software.organisationID, to: next, by: .cli)
@@ -112,8 +110,7 @@ struct SSACommand: AsyncParsableCommand {
         @Option(help: "Software statement id.") var software: String
 
         func run() async throws {
-            let configuration: ServerConfiguration
-            do { configuration = try options.configuration() } catch { throw fail(error) }
+            let configuration = try options.requireConfiguration()
             let encryptionKey = try store.requireEncryptionKey()
             try await withStore(store) { store in
                 let statement = try await findSoftware(software, in: store)

@@ -69,8 +69,6 @@ struct TrustCommand: AsyncParsableCommand {
 private func withTrust(_ options: StoreOptions, _ body: (TrustAnchorRegistry) async throws -> Void) async throws {
     let encryptionKey = try options.requireEncryptionKey()
     try await withStore(options) { store in
-        let authority = DirectoryCertificateAuthority(
-            store: store, encryptionKey: encryptionKey, endpoints: ServerConfiguration().pkiEndpoints)
-        try await body(TrustAnchorRegistry(store: store, authority: authority))
+        try await body(PKIServices(store: store, encryptionKey: encryptionKey, configuration: ServerConfiguration()).trust)
     }
 }

@@ -49,7 +49,7 @@ enum CertificateRoutes {
         routes.add(.post, "/certificates/{serialNumber}/revoke") { request, context in
             let caller = try context.requireCaller()
             let body = try await HTTPExchange.decodeJSON(CertificateRevocation.self, from: request, limit: limit)
-            let reason = try body.reason.map(RevocationReasonName.parse) ?? .unspecified
+            let reason = try body.reason.map { try InputRules.choice($0, field: "reason") } ?? RevocationReason.unspecified
             let revoked = try await runtime.certificates.revoke(
                 serialNumber: try HTTPExchange.parameter("serialNumber", in: context), reason: reason, by: caller)
             return try HTTPExchange.json(revoked)
@@ -58,7 +58,9 @@ enum CertificateRoutes {
         routes.add(.post, "/certificates/validate") { request, context in
             _ = try context.requireCaller()
             try HTTPExchange.requireMediaType(request, accepted: pemTypes)
-            let purpose = try request.uri.queryParameters.get("purpose").map { try PurposeName.parse(String($0)) }
+            let purpose = try request.uri.queryParameters.get("purpose").map {
+                try InputRules.choice(String($0), field: "purpose") as CertificatePurpose
+            }
             let upload = try await HTTPExchange.body(of: request, limit: limit)
             let report = try await runtime.trust.validate(
                 upload, purpose: purpose, trust: try await runtime.currentTrustStore(), at: Date())
@@ -137,38 +139,18 @@ struct CertificateOrder: Codable {
                 throw DirectoryError.invalidInput("add ?purpose=transport or ?purpose=signing")
             }
             let body = try await HTTPExchange.body(of: request, limit: limit)
-            return CertificateOrder(csr: String(decoding: body, as: UTF8.self), purpose: try PurposeName.parse(String(purpose)))
+            return CertificateOrder(
+                csr: String(decoding: body, as: UTF8.self), purpose: try InputRules.choice(String(purpose), field: "purpose"))
         }
         struct Body: Codable {
             var csr: String
             var purpose: String
         }
         let body = try await HTTPExchange.decodeJSON(Body.self, from: request, limit: limit)
-        return CertificateOrder(csr: body.csr, purpose: try PurposeName.parse(body.purpose))
+        return CertificateOrder(csr: body.csr, purpose: try InputRules.choice(body.purpose, field: "purpose"))
     }
 }
 
 struct CertificateRevocation: Codable {
     var reason: String?
-}
-
-/// Purposes and reasons by name, refused with the list of valid names.
-enum PurposeName {
-    static func parse(_ text: String) throws -> CertificatePurpose {
-        guard let purpose = CertificatePurpose(rawValue: text) else {
-            throw DirectoryError.invalidInput(
-                "purpose must be one of \(CertificatePurpose.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text.prefix(40))'")
-        }
-        return purpose
-    }
-}
-
-enum RevocationReasonName {
-    static func parse(_ text: String) throws -> RevocationReason {
-        guard let reason = RevocationReason(rawValue: text) else {
-            throw DirectoryError.invalidInput(
-                "reason must be one of \(RevocationReason.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text.prefix(40))'")
-        }
-        return reason
-    }
 }

@@ -32,10 +32,7 @@ enum OrganisationRoutes {
         routes.add(.put, "/organisations/{organisationId}/status") { request, context in
             let caller = try context.requireOperator()
             let change = try await HTTPExchange.decodeJSON(StatusChange.self, from: request, limit: limit)
-            guard let status = OrganisationStatus(rawValue: change.status) else {
-                throw DirectoryError.invalidInput(
-                    "status must be one of \(OrganisationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            let status: OrganisationStatus = try InputRules.choice(change.status, field: "status")
             let id = try HTTPExchange.parameter("organisationId", in: context)
             return try HTTPExchange.json(try await directory.setOrganisationStatus(id, to: status, by: caller))
         }

@@ -40,10 +40,7 @@ enum SoftwareStatementRoutes {
             let organisationID = try HTTPExchange.parameter("organisationId", in: context)
             try caller.requireAccess(toOrganisation: organisationID)
             let change = try await HTTPExchange.decodeJSON(StatusChange.self, from: request, limit: limit)
-            guard let status = SoftwareStatus(rawValue: change.status) else {
-                throw DirectoryError.invalidInput(
-                    "status must be one of \(SoftwareStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            let status: SoftwareStatus = try InputRules.choice(change.status, field: "status")
             let softwareID = try HTTPExchange.parameter("softwareStatementId", in: context)
             return try HTTPExchange.json(try await directory.setSoftwareStatus(softwareID, in: organisationID, to: status, by: caller))
         }

@@ -16,7 +16,7 @@ enum TrustRoutes {
             guard let purposeName = query.get("purpose") else {
                 throw DirectoryError.invalidInput("add ?purpose= (\(CertificatePurpose.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            let purpose = try PurposeName.parse(String(purposeName))
+            let purpose: CertificatePurpose = try InputRules.choice(String(purposeName), field: "purpose")
             let upload = try await HTTPExchange.body(of: request, limit: limit)
             let anchor = try await runtime.trust.add(upload, purpose: purpose, label: query.get("label").map { String($0) }, by: caller)
             return try HTTPExchange.json(
