@@ -22,6 +22,9 @@ public struct ChainVerdict: Sendable {
     /// Leaf first, anchor last; empty when no chain to an anchor was found.
     public var chain: [Certificate]
     public var revocation: RevokedCertificate?
+
+    /// The verdict on a chain already validated (in a TLS handshake) and found unrevoked.
+    public static func valid(_ chain: [Certificate]) -> ChainVerdict { ChainVerdict(problems: [], chain: chain) }
 }
 
 /// RFC 5280 path validation with swift-certificates' `Verifier`, plus the rules of this directory:

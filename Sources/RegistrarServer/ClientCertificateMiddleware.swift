@@ -3,12 +3,16 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
+import NIOSSL
 import PKI
 import X509
 
-/// Puts the client's validated certificate in the request context. Behind a TLS-terminating proxy it
-/// comes from the RFC 9440 headers, believed only from `trustedProxies`; from anyone else the headers
-/// are ignored and logged, so a client cannot claim a certificate by sending a header.
+/// Puts the client's validated certificate in the request context. It comes from the TLS handshake
+/// (validated there, `MutualTLSChannel`) or, behind a TLS-terminating proxy, from the RFC 9440 headers,
+/// believed only from `trustedProxies`; from anyone else the headers are ignored and logged, so a client
+/// cannot claim a certificate by sending a header. A trusted proxy's header wins over the proxy's own
+/// handshake certificate, which names the proxy, not the client.
 struct ClientCertificateMiddleware: RouterMiddleware {
     typealias Context = RegistrarRequestContext
     let runtime: DirectoryRuntime
@@ -16,15 +20,39 @@ struct ClientCertificateMiddleware: RouterMiddleware {
     static let chainField = HTTPField.Name(ClientCertificateHeaders.chain)!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[Self.certificateField] else { return try await next(request, context) }
-        guard runtime.configuration.trustedProxies.contains(context.remoteAddress) else {
-            context.logger.warning(
-                "ignored a Client-Cert header from an address that is not a trusted proxy",
-                metadata: ["remote": "\(context.remoteAddress?.description ?? "unknown")"])
-            return try await next(request, context)
+        var context = context
+        if let header = request.headers[Self.certificateField], runtime.configuration.trustedProxies.contains(context.remoteAddress) {
+            context.clientCertificate = try await forwarded(header, chain: request.headers[Self.chainField])
+        } else {
+            if request.headers[Self.certificateField] != nil {
+                context.logger.warning(
+                    "ignored a Client-Cert header from an address that is not a trusted proxy",
+                    metadata: ["remote": "\(context.remoteAddress?.description ?? "unknown")"])
+            }
+            context.clientCertificate = try await fromHandshake(context.connection)
         }
+        return try await next(request, context)
+    }
+
+    /// The chain validated in the handshake, checked again for revocation: a keep-alive connection
+    /// outlives the moment its certificate was judged.
+    private func fromHandshake(_ connection: any Channel) async throws -> ClientCertificate? {
+        guard let mode = runtime.configuration.tls?.clientCertificates, mode != .none,
+            let validated = try? await connection.nioSSL_peerValidatedCertificateChain().get()
+        else { return nil }
+        let chain: [Certificate]
+        do { chain = try validated.map { try Certificate(derEncoded: try $0.toDERBytes()) } } catch {
+            throw DirectoryError.unauthenticated("the TLS client certificate cannot be read")
+        }
+        if let revoked = await runtime.revocation(of: chain[0]) {
+            throw DirectoryError.unauthenticated("the client certificate was revoked at \(revoked.revokedAt) (\(revoked.reason.rawValue))")
+        }
+        return ClientCertificate(chain: chain, source: .handshake)
+    }
+
+    private func forwarded(_ header: String, chain: String?) async throws -> ClientCertificate {
         let parsed: (leaf: Data, chain: [Data])
-        do { parsed = try ClientCertificateHeaders.parse(certificate: header, chain: request.headers[Self.chainField]) } catch {
+        do { parsed = try ClientCertificateHeaders.parse(certificate: header, chain: chain) } catch {
             throw DirectoryError.unauthenticated("\(error)")
         }
         let certificates: [Certificate]
@@ -38,15 +66,19 @@ struct ClientCertificateMiddleware: RouterMiddleware {
         guard verdict.isValid else {
             throw DirectoryError.unauthenticated("the client certificate is not valid: \(verdict.problems.joined(separator: "; "))")
         }
-        var context = context
-        context.clientCertificate = ClientCertificate(verdict: verdict)
-        return try await next(request, context)
+        return ClientCertificate(chain: verdict.chain, source: .trustedProxy)
     }
 }
 
 /// A client certificate that passed transport validation, leaf first, anchor last.
 public struct ClientCertificate: Sendable {
-    public let verdict: ChainVerdict
-    public var chain: [Certificate] { verdict.chain }
-    public var leaf: Certificate { verdict.chain[0] }
+    public enum Source: String, Sendable {
+        /// Presented in this server's own TLS handshake.
+        case handshake
+        /// Forwarded by a trusted proxy in RFC 9440 headers.
+        case trustedProxy = "trusted-proxy"
+    }
+    public let chain: [Certificate]
+    public let source: Source
+    public var leaf: Certificate { chain[0] }
 }

@@ -2,13 +2,14 @@ import Directory
 import Hummingbird
 import HummingbirdCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Builds the HTTP application for a runtime.
 ///
 /// ```swift
 /// let runtime = try await DirectoryRuntime(configuration: configuration, store: store, encryptionKey: kek)
-/// let (application, _) = RegistrarApplication.build(runtime: runtime)
+/// let (application, _) = try RegistrarApplication.build(runtime: runtime)
 /// try await application.runService()
 /// ```
 public enum RegistrarApplication {
@@ -17,12 +18,19 @@ public enum RegistrarApplication {
     public static func build(
         runtime: DirectoryRuntime, logger: Logger = Logger(label: "registrar.http"),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> (application: some ApplicationProtocol, routes: RouteCatalogue) {
+    ) throws -> (application: some ApplicationProtocol, routes: RouteCatalogue) {
         let (router, catalogue) = makeRouter(runtime: runtime)
         let configuration = runtime.configuration
+        let fastPath: @Sendable () -> [any RemovableChannelHandler] = { [PublishedDocumentFastPath(runtime: runtime)] }
+        let server: HTTPServerBuilder
+        if let tls = configuration.tls {
+            server = try .mutualTLS(tls, additionalChannelHandlers: fastPath) { await runtime.verifyHandshakeCertificates($0) }
+        } else {
+            server = .http1(configuration: .init(additionalChannelHandlers: fastPath()))
+        }
         let application = Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [PublishedDocumentFastPath(runtime: runtime)])),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
             services: [RevisionPoller(runtime: runtime)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
@@ -58,7 +66,7 @@ struct RevisionPoller: Service {
     let runtime: DirectoryRuntime
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await runtime.pollRevisions()
         }
     }

@@ -11,12 +11,15 @@ public struct RegistrarRequestContext: RequestContext {
     public var clientCertificate: ClientCertificate?
     /// The peer of the connection: a trusted proxy, or the client itself.
     public let remoteAddress: SocketAddress?
+    /// The connection, for what TLS established on it (the client's validated certificate chain).
+    let connection: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         caller = nil
         clientCertificate = nil
         remoteAddress = source.channel.remoteAddress
+        connection = source.channel
     }
 
     /// The authenticated caller, or 401.

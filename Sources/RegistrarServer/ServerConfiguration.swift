@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var maxRequestBodyBytes: Int = 64 * 1024
     /// Proxies whose RFC 9440 `Client-Cert` headers are believed; from anyone else they are ignored.
     public var trustedProxies: TrustedProxies = .none
+    /// HTTPS with client certificates validated in the handshake; plain HTTP when nil (behind a proxy).
+    public var tls: TLSSettings?
 
     public init() {}
 

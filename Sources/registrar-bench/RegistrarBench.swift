@@ -68,7 +68,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
         try await runtime.refreshRevision()
 
         let (started, continuation) = AsyncStream.makeStream(of: Int.self)
-        let (application, _) = RegistrarApplication.build(runtime: runtime, logger: logger) { continuation.yield($0) }
+        let (application, _) = try RegistrarApplication.build(runtime: runtime, logger: logger) { continuation.yield($0) }
         let services = ServiceGroup(configuration: .init(services: [application], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }

@@ -99,6 +99,11 @@ func fail(_ error: any Error) -> any Error {
     return ExitCode.failure
 }
 
+/// The body's value, or its error printed as one line and exit 1.
+func failingWithOneLine<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch { throw fail(error) }
+}
+
 enum Output {
     static let encoder: JSONEncoder = {
         let encoder = RecordCoding.encoder

@@ -20,6 +20,13 @@ struct ServeOptions: ParsableArguments {
         help:
             "Addresses or CIDR ranges of TLS-terminating proxies whose RFC 9440 Client-Cert headers are believed, comma-separated (env REGISTRAR_TRUSTED_PROXIES)."
     ) var trustedProxies: String?
+    @Option(help: "PEM certificate chain of the HTTPS listener, server certificate first (env REGISTRAR_TLS_CERTIFICATE); HTTP without it.")
+    var tlsCertificate: String?
+    @Option(help: "PEM private key of the HTTPS listener (env REGISTRAR_TLS_KEY).") var tlsKey: String?
+    @Option(
+        help:
+            "Client certificates in the TLS handshake: none, optional or required (env REGISTRAR_CLIENT_CERTIFICATES, default optional); validated against the transport trust anchors."
+    ) var clientCertificates: String?
 
     func configuration() throws -> ServerConfiguration {
         let environment = ProcessInfo.processInfo.environment
@@ -27,7 +34,9 @@ struct ServeOptions: ParsableArguments {
         configuration.host = host ?? environment["REGISTRAR_HOST"] ?? configuration.host
         configuration.port = try port ?? environment["REGISTRAR_PORT"].map { try integer($0, "REGISTRAR_PORT") } ?? configuration.port
         guard (0...65535).contains(configuration.port) else { throw CLIError("port must be from 0 to 65535") }
-        configuration.publicURL = publicURL ?? environment["REGISTRAR_PUBLIC_URL"] ?? "http://localhost:\(configuration.port)"
+        configuration.tls = try tlsSettings(environment)
+        let scheme = configuration.tls == nil ? "http" : "https"
+        configuration.publicURL = publicURL ?? environment["REGISTRAR_PUBLIC_URL"] ?? "\(scheme)://localhost:\(configuration.port)"
         guard let url = URLComponents(string: configuration.publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             throw CLIError("the public URL must be an absolute http(s) URL")
         }
@@ -58,6 +67,25 @@ struct ServeOptions: ParsableArguments {
         return configuration
     }
 
+    private func tlsSettings(_ environment: [String: String]) throws -> TLSSettings? {
+        let certificate = tlsCertificate ?? environment["REGISTRAR_TLS_CERTIFICATE"]
+        let key = tlsKey ?? environment["REGISTRAR_TLS_KEY"]
+        let modeName = clientCertificates ?? environment["REGISTRAR_CLIENT_CERTIFICATES"]
+        guard let certificate, let key else {
+            if certificate != nil || key != nil { throw CLIError("HTTPS needs both --tls-certificate and --tls-key") }
+            if modeName != nil { throw CLIError("client certificates need HTTPS: give --tls-certificate and --tls-key") }
+            return nil
+        }
+        var settings = TLSSettings(certificateChainPath: certificate, privateKeyPath: key)
+        if let modeName {
+            guard let mode = ClientCertificateMode(rawValue: modeName.lowercased()) else {
+                throw CLIError("client certificates must be none, optional or required, not \(modeName)")
+            }
+            settings.clientCertificates = mode
+        }
+        return settings
+    }
+
     /// The configuration, or a one-line error and exit 1.
     func requireConfiguration() throws -> ServerConfiguration {
         do { return try configuration() } catch { throw fail(error) }
@@ -76,14 +104,18 @@ func serve(
 ) async throws {
     let logger = Logger(label: "registrar")
     let runtime = try await DirectoryRuntime(configuration: configuration, store: store, encryptionKey: encryptionKey, logger: logger)
-    let (application, _) = RegistrarApplication.build(runtime: runtime) { port in
-        logger.info(
-            "registrar listening",
-            metadata: [
-                "address": "\(configuration.host):\(port)", "public-url": "\(configuration.publicURL)",
-                "profile": "\(configuration.profile.rawValue)", "store": "\(location.redacted)",
-            ])
-        if let banner { print(banner) }
+    // A TLS certificate or key that does not load is a one-line error, not a stack of NIO types.
+    let (application, _) = try failingWithOneLine {
+        try RegistrarApplication.build(runtime: runtime) { port in
+            logger.info(
+                "registrar listening",
+                metadata: [
+                    "address": "\(configuration.host):\(port)", "public-url": "\(configuration.publicURL)",
+                    "profile": "\(configuration.profile.rawValue)", "store": "\(location.redacted)",
+                    "client-certificates": "\(configuration.tls?.clientCertificates.rawValue ?? "headers from trusted proxies only")",
+                ])
+            if let banner { print(banner) }
+        }
     }
     try await application.runService()
 }

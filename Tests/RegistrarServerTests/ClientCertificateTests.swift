@@ -12,18 +12,6 @@ import Testing
     static let clientCert = HTTPField.Name("Client-Cert")!
     static let clientCertChain = HTTPField.Name("Client-Cert-Chain")!
 
-    /// Issues a certificate over the API and returns its DER.
-    func issue(_ purpose: String, in live: LiveDirectory, openssl: OpenSSLCommand) async throws -> (IssuedCertificate, Data) {
-        let csr = try await openssl.makeCSR(name: purpose, key: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
-        let path =
-            "/organisations/\(live.credentials.providerOrganisationID)/software-statements/\(live.credentials.softwareStatementID)/certificates?purpose=\(purpose)"
-        let issued = try await live.request(
-            .post, path, token: live.credentials.providerToken, body: Data(csr.utf8), contentType: "application/pkcs10"
-        ).json(IssuedCertificate.self)
-        let body = issued.certificatePEM.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
-        return (issued, try #require(Data(base64Encoded: body)))
-    }
-
     func presented(_ live: LiveDirectory, _ leaf: Data, chain: [Data] = []) async throws -> LiveDirectory.Reply {
         var headers: HTTPFields = [Self.clientCert: ":\(leaf.base64EncodedString()):"]
         if !chain.isEmpty { headers[Self.clientCertChain] = chain.map { ":\($0.base64EncodedString()):" }.joined(separator: ", ") }
@@ -33,7 +21,7 @@ import Testing
     @Test func aTrustedProxysForwardedCertificateIsValidatedForTransport() async throws {
         try await LiveDirectory.run(configure: { $0.trustedProxies = try! TrustedProxies(parsing: "10.0.0.0/8, 127.0.0.1") }) { live in
             let openssl = try OpenSSLCommand()
-            let (transport, leaf) = try await issue("transport", in: live, openssl: openssl)
+            let (transport, leaf) = try await live.issueCertificate("transport", openssl: openssl)
             let accepted = try await presented(live, leaf)
             #expect(accepted.status == .ok, "\(accepted.text)")
             let report = try accepted.json(CertificateReport.self)
@@ -42,7 +30,7 @@ import Testing
             let issuing = try await live.get("/pki/issuing.cer").body
             #expect(try await presented(live, leaf, chain: [issuing]).status == .ok)
 
-            let (_, signing) = try await issue("signing", in: live, openssl: openssl)
+            let (_, signing) = try await live.issueCertificate("signing", openssl: openssl)
             let wrongPurpose = try await presented(live, signing)
             #expect(wrongPurpose.status == .unauthorized && wrongPurpose.text.contains("clientAuth"), "\(wrongPurpose.text)")
 
@@ -63,7 +51,7 @@ import Testing
     func headersFromAnAddressThatIsNotATrustedProxyAreIgnored(proxies: String) async throws {
         try await LiveDirectory.run(configure: { $0.trustedProxies = try! TrustedProxies(parsing: proxies) }) { live in
             let openssl = try OpenSSLCommand()
-            let (_, leaf) = try await issue("transport", in: live, openssl: openssl)
+            let (_, leaf) = try await live.issueCertificate("transport", openssl: openssl)
             let ignored = try await presented(live, leaf)
             #expect(ignored.status == .notFound && ignored.text.contains("no client certificate"), "\(ignored.text)")
         }

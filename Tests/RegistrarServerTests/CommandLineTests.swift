@@ -78,6 +78,15 @@ import Testing
             "registrar: error: no organisation 00000000-0000-4000-8000-000000000000\n"
         ),
         (["keys", "retire", "missing"], "registrar: error: no directory signing key missing\n"),
+        (["serve", "--tls-certificate", "server.pem"], "registrar: error: HTTPS needs both --tls-certificate and --tls-key\n"),
+        (
+            ["serve", "--client-certificates", "required"],
+            "registrar: error: client certificates need HTTPS: give --tls-certificate and --tls-key\n"
+        ),
+        (
+            ["serve", "--tls-certificate", "a.pem", "--tls-key", "a.key", "--client-certificates", "sometimes"],
+            "registrar: error: client certificates must be none, optional or required, not sometimes\n"
+        ),
     ])
     func badInputGetsOneClearLineAndAFailingExit(arguments: [String], message: String) async throws {
         let data = try TestStores.temporaryFolder()
@@ -86,6 +95,16 @@ import Testing
         #expect(result.status == 1)
         #expect(result.errors == message)
         #expect(result.output.isEmpty)
+    }
+
+    @Test func anHTTPSListenerWhoseFilesDoNotLoadStopsWithOneLine() async throws {
+        let data = try TestStores.temporaryFolder()
+        _ = try await registrar(["init"], data: data)
+        let missing = data.appending(path: "missing.pem").path
+        let result = try await registrar(["serve", "--port", "0", "--tls-certificate", missing, "--tls-key", missing], data: data)
+        #expect(result.status == 1)
+        #expect(result.errors.hasPrefix("registrar: error: cannot read the TLS certificate chain \(missing)"), "\(result.errors)")
+        #expect(result.errors.split(separator: "\n").count == 1)
     }
 
     @Test func unparseableCommandLinesGetOneLineToo() async throws {

@@ -31,7 +31,8 @@ import Testing
             #expect(head.status == .ok && head.body.isEmpty)
             #expect(head.headers[.contentLength] == String(full.body.count))
             var conditional = HTTPFields()
-            conditional[.ifNoneMatch] = try #require(full.headers[.eTag])
+            let etag: String = try #require(full.headers[.eTag])
+            conditional[.ifNoneMatch] = etag
             let notModified = try await live.get("/jwks", headers: conditional)
             #expect(notModified.status == .notModified && notModified.body.isEmpty && notModified.headers[.eTag] == full.headers[.eTag])
         }

@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Keys
 import Logging
 import NIOCore
+import PKI
 import RegistrarServer
 import ServiceLifecycle
 import Storage
@@ -19,7 +20,7 @@ struct LiveDirectory: Sendable {
     let routes: RouteCatalogue
     let client: TestClient
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var baseURL: String { runtime.configuration.publicURL }
 
     struct Reply: Sendable {
         var status: HTTPResponse.Status
@@ -54,6 +55,7 @@ struct LiveDirectory: Sendable {
     /// Starts a seeded directory on `store` (a fresh SQLite file by default), runs `body`, shuts down.
     static func run(
         profile: EcosystemProfile = .obie, store providedStore: (any DirectoryStore)? = nil, seed: Bool = true,
+        tls: (fixture: TLSFixture, mode: ClientCertificateMode)? = nil,
         configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (LiveDirectory) async throws -> Void
     ) async throws {
@@ -64,18 +66,26 @@ struct LiveDirectory: Sendable {
         configuration.publicURL = "http://127.0.0.1:\(port)"
         configuration.profile = profile
         configuration.revisionPollInterval = .milliseconds(100)
+        if let tls {
+            configuration.tls = tls.fixture.settings(tls.mode)
+            configuration.publicURL = "https://127.0.0.1:\(port)"
+        }
         configure(&configuration)
         let runtime = try await DirectoryRuntime(configuration: configuration, store: store, encryptionKey: TestStores.encryptionKey)
         let credentials = seed ? try await SandboxSeed.seedIfEmpty(runtime.directory) : nil
         let (started, startedContinuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "registrar.test")
         logger.logLevel = .warning
-        let (application, routes) = RegistrarApplication.build(runtime: runtime, logger: logger) { port in startedContinuation.yield(port) }
+        let (application, routes) = try RegistrarApplication.build(runtime: runtime, logger: logger) { port in
+            startedContinuation.yield(port)
+        }
         let services = ServiceGroup(configuration: .init(services: [application], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
             for await _ in started { break }
-            let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(30)))
+            let client = TestClient(
+                host: "127.0.0.1", port: port,
+                configuration: .init(tlsConfiguration: tls?.fixture.clientConfiguration, timeout: .seconds(30), serverName: "localhost"))
             client.connect()
             let live = LiveDirectory(
                 port: port,
@@ -96,6 +106,26 @@ struct LiveDirectory: Sendable {
         }
         if providedStore == nil { try await store.close() }
     }
+}
+
+extension LiveDirectory {
+    /// Issues a certificate for the sandbox software over the API from a CSR openssl made; the key stays
+    /// in `PURPOSE.key`, the certificate is written to `PURPOSE.pem`. Returns the record and its DER.
+    func issueCertificate(_ purpose: String, openssl: OpenSSLCommand) async throws -> (IssuedCertificate, Data) {
+        let csr = try await openssl.makeCSR(name: purpose, key: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
+        let path =
+            "/organisations/\(credentials.providerOrganisationID)/software-statements/\(credentials.softwareStatementID)/certificates?purpose=\(purpose)"
+        let issued = try await request(
+            .post, path, token: credentials.providerToken, body: Data(csr.utf8), contentType: "application/pkcs10"
+        )
+        .json(IssuedCertificate.self)
+        try openssl.write("\(purpose).pem", issued.certificatePEM)
+        let body = issued.certificatePEM.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        guard let der = Data(base64Encoded: body) else { throw CertificateNotIssued(answer: issued.certificatePEM) }
+        return (issued, der)
+    }
+
+    struct CertificateNotIssued: Error { var answer: String }
 }
 
 enum TestStores {

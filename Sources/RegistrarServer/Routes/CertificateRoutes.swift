@@ -73,7 +73,7 @@ enum CertificateRoutes {
                 throw DirectoryError.notFound("this request carried no client certificate")
             }
             return try HTTPExchange.json(
-                try CertificateReport(certificate: presented.leaf, purpose: .transport, verdict: presented.verdict, at: Date()))
+                try CertificateReport(certificate: presented.leaf, purpose: .transport, verdict: .valid(presented.chain), at: Date()))
         }
 
         for (path, pick) in [("/pki/root.cer", true), ("/pki/issuing.cer", false)] {
