@@ -50,10 +50,29 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // libxml2 + xmlsec1 for ETSI TS 119 612 trusted lists: a system library, a C shim that keeps
+        // libxml2 out of Swift, and the Swift module that reads and verifies lists.
+        .systemLibrary(
+            name: "CLibXMLSec", pkgConfig: "xmlsec1-openssl", providers: [.apt(["libxmlsec1-dev", "libxml2-dev"])]),
+        .target(
+            name: "CXMLSignature",
+            dependencies: ["CLibXMLSec"],
+            cSettings: [
+                // SwiftPM drops pkg-config's -D flags; xmlsec's struct layout depends on them.
+                .define("XMLSEC_NO_SIZE_T"), .define("XMLSEC_CRYPTO_OPENSSL", to: "1"),
+                .define("XMLSEC_NO_CRYPTO_DYNAMIC_LOADING", to: "1"), .define("XMLSEC_OPENSSL3_ENGINES", to: "1"),
+                .define("XMLSEC_NO_GOST", to: "1"), .define("XMLSEC_NO_GOST2012", to: "1"),
+                .define("__XMLSEC_FUNCTION__", to: "__func__"),
+            ]
+        ),
+        .target(
+            name: "TrustedLists",
+            dependencies: ["CXMLSignature", .product(name: "X509", package: "swift-certificates")]
+        ),
         .target(
             name: "Directory",
             dependencies: [
-                "Keys", "PKI",
+                "Keys", "PKI", "TrustedLists",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -109,6 +128,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory", "Keys"]),
+        .testTarget(
+            name: "TrustedListsTests",
+            dependencies: ["TrustedLists", "ChildProcess", .product(name: "X509", package: "swift-certificates")]
+        ),
         .testTarget(
             name: "PKITests",
             dependencies: [

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+@testable import TrustedLists
+
+/// The real lists in ../shared/reference/trusted-lists, judged as xmlsec1 and signxml judged them
+/// (verify_results.txt).
+@Suite struct ReferenceListTests {
+    static let folder = URL(filePath: #filePath).deletingLastPathComponent().appending(path: "../../../shared/reference/trusted-lists")
+        .standardized
+
+    static func bytes(_ name: String) throws -> Data { try Data(contentsOf: folder.appending(path: name)) }
+
+    static func signer(_ name: String) throws -> [UInt8] {
+        try derFromPEM(String(contentsOf: folder.appending(path: "certs/\(name).signer.pem"), encoding: .utf8))
+    }
+
+    /// Every file with the verdict verify_results.txt records (`OK` or `FAIL`).
+    static let expectedVerdicts: [(file: String, verifies: Bool)] = {
+        let text = (try? String(contentsOf: folder.appending(path: "verify_results.txt"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 2, fields[1].hasPrefix("xmlsec1=") else { return nil }
+            return (String(fields[0]), fields[1] == "xmlsec1=OK")
+        }
+    }()
+
+    /// The certificate in the list's own ds:KeyInfo: what xmlsec1 verified with when the README's
+    /// table was made. (An import never uses it: it pins the signer.)
+    static func keyInfoCertificate(_ bytes: Data) throws -> [UInt8]? {
+        let root = try SignedXMLDocument(bytes).root()
+        return root.descendants("X509Certificate").first { $0.namespace == "http://www.w3.org/2000/09/xmldsig#" }
+            .flatMap { Data(base64Encoded: $0.value, options: .ignoreUnknownCharacters) }.map(Array.init)
+    }
+
+    @Test func everyReferenceListGetsTheIndependentVerdict() throws {
+        #expect(Self.expectedVerdicts.count == 15)
+        for (file, verifies) in Self.expectedVerdicts {
+            let bytes = try Self.bytes(file)
+            let signer = try Self.keyInfoCertificate(bytes) ?? Self.signer("eu-lotl")
+            let result = Result { try TrustedListVerifier.verify(bytes, file: file, signers: [signer]) }
+            switch result {
+            case .success(let verified): #expect(verifies, "\(file) verified but must be rejected (\(verified.list.territory))")
+            case .failure(let error): #expect(!verifies, "\(file) was refused: \(error)")
+            }
+        }
+    }
+
+    @Test func theIrishListYieldsItsGrantedQualifiedCAsOnly() throws {
+        let verified = try TrustedListVerifier.verify(try Self.bytes("ie-tl.xml"), file: "ie-tl.xml", signers: [try Self.signer("ie-tl")])
+        #expect(verified.list.territory == "IE" && verified.list.sequenceNumber == 18)
+        #expect(verified.list.issuedAt == TrustedListReader.date("2019-07-29T00:00:00Z") || verified.list.nextUpdate != nil)
+        let granted = verified.list.anchorCandidates()
+        #expect(granted.map(\.service.name).sorted() == ["TrustPro QCP-l", "TrustPro QCP-n"])
+        #expect(granted.allSatisfy { $0.service.type == "CA/QC" && $0.service.status == "granted" && !$0.providerName.isEmpty })
+        let withWithdrawn = verified.list.anchorCandidates(statuses: ["granted", "withdrawn"])
+        #expect(withWithdrawn.contains { $0.service.name == "Post.Trust Ltd - qualified certificate service" })
+        #expect(verified.list.anchorCandidates(serviceTypes: ["TSA/QTST"]).map(\.service.name) == ["Adobe Qualified Timestamp CA"])
+    }
+
+    @Test func theLOTLVouchesForTheNationalListsItPointsTo() throws {
+        var messages: [String] = []
+        let outcomes = TrustedListVerifier.verify(
+            files: [("ie-tl.xml", try Self.bytes("ie-tl.xml")), ("eu-lotl.xml", try Self.bytes("eu-lotl.xml"))],
+            pinnedSigner: try Self.signer("eu-lotl")
+        ) { messages.append($0) }
+        let verified = outcomes.compactMap { if case .verified(let list) = $0.verdict { list } else { nil } }
+        #expect(verified.map(\.list.identity).sorted() == ["EU", "IE"], "\(outcomes)")
+        let ireland = try #require(verified.first { $0.list.territory == "IE" })
+        let lotl = try #require(verified.first { $0.list.territory == "EU" })
+        let pointer = try #require(lotl.list.pointers.first { $0.territory == "IE" && $0.isXML })
+        #expect(pointer.signerCertificates.contains(ireland.signer))
+        #expect(messages.contains { $0.contains("not available locally") })
+        #expect(lotl.list.pointers.count == 44 && lotl.list.isListOfLists)
+    }
+
+    @Test func aNationalListIsNotTrustedOnTheLOTLSignersWord() throws {
+        // Pinned to the LOTL's signer, the Irish list alone does not verify: its own signer is vouched
+        // for only through the LOTL's pointer.
+        #expect(throws: TrustedListFailure.self) {
+            try TrustedListVerifier.verify(try Self.bytes("ie-tl.xml"), file: "ie-tl.xml", signers: [try Self.signer("eu-lotl")])
+        }
+        let outcomes = TrustedListVerifier.verify(
+            files: [("ie-tl.xml", try Self.bytes("ie-tl.xml"))], pinnedSigner: try Self.signer("eu-lotl"))
+        guard case .refused = outcomes.first?.verdict else { Issue.record("verified: \(outcomes)"); return }
+    }
+
+    @Test(arguments: [
+        ("eu-lotl-no-sig.xml", "not signed"),
+        ("eu-lotl-broken-sig.xml", "changed after it was signed"),
+        ("lotlCache_CZ_two-sigs.xml", "2 signatures"),
+    ])
+    func refusalsSayWhy(file: String, reason: String) throws {
+        let bytes = try Self.bytes(file)
+        let signer = try Self.keyInfoCertificate(bytes) ?? Self.signer("eu-lotl")
+        do {
+            _ = try TrustedListVerifier.verify(bytes, file: file, signers: [signer])
+            Issue.record("\(file) verified")
+        } catch {
+            #expect(error.description.contains(reason), "\(error)")
+        }
+    }
+
+    @Test func aListChangedByOneCharacterIsRefused() throws {
+        let original = String(decoding: try Self.bytes("ie-tl.xml"), as: UTF8.self)
+        let tampered = original.replacingOccurrences(of: "TrustPro QCP-n", with: "TrustPro QCP-N")
+        #expect(tampered != original)
+        #expect(throws: TrustedListFailure.refused("a signed digest does not match: the list was changed after it was signed")) {
+            try TrustedListVerifier.verify(Data(tampered.utf8), file: "ie", signers: [try Self.signer("ie-tl")])
+        }
+    }
+}
+
+func derFromPEM(_ pem: String) -> [UInt8] {
+    let body = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+    return Array(Data(base64Encoded: body) ?? Data())
+}
