@@ -105,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "registrar",
             dependencies: [
-                "RegistrarServer", "Directory", "Storage", "Keys", "PKI",
+                "RegistrarServer", "Directory", "Storage", "Keys", "PKI", "TrustedLists",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

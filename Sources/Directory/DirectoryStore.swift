@@ -12,6 +12,7 @@ public enum RecordCollection: String, Sendable, CaseIterable, Codable {
     case certificateAuthorities = "certificate_authorities"
     case certificates
     case trustAnchors = "trust_anchors"
+    case trustedLists = "trusted_lists"
 }
 
 /// A record the store can keep: it names its collection, its id and, where it belongs to another record

@@ -61,17 +61,22 @@ public struct IssuedCertificate: Codable, Sendable, Equatable, StoredRecord {
 public struct TrustAnchor: Codable, Sendable, Equatable, StoredRecord {
     public static let collection = RecordCollection.trustAnchors
 
-    /// Where an anchor came from: added by hand, or the directory's own CA. (Trusted-list imports will
-    /// add their kind and the list's details here.)
+    /// Where an anchor came from: added by hand, the directory's own CA, or a service of a trusted list.
     public struct Source: Codable, Sendable, Equatable {
         public enum Kind: String, Codable, Sendable {
             case manual
             case directory
+            case trustedList = "trusted-list"
         }
 
         public var kind: Kind
+        /// For `trusted-list` anchors: which list, provider and service.
+        public var trustedList: TrustedListOrigin?
 
-        public init(kind: Kind) { self.kind = kind }
+        public init(kind: Kind, trustedList: TrustedListOrigin? = nil) {
+            self.kind = kind
+            self.trustedList = trustedList
+        }
     }
 
     /// The first 20 hex digits of the SHA-256 fingerprint, then the purpose: short enough to type.
@@ -88,7 +93,8 @@ public struct TrustAnchor: Codable, Sendable, Equatable, StoredRecord {
     public var createdAt: Date
     public var updatedAt: Date
 
-    public var ownerID: String? { nil }
+    /// Anchors from a trusted list belong to it, so that a newer issue replaces exactly them.
+    public var ownerID: String? { source.trustedList.map { TrustedListRecord.ownerID(of: $0.list) } }
 
     public static func identifier(fingerprint: String, purpose: CertificatePurpose) -> String {
         "\(fingerprint.prefix(20))-\(purpose.rawValue)"

@@ -97,9 +97,18 @@ public struct TrustAnchorRegistry: Sendable {
         let verdict = await ChainValidator.validate(
             leaf: leaf, presented: Array(certificates.dropFirst()), purpose: chosen, trust: anchors, at: time,
             revocation: { [authority] in await authority.revocation(of: $0, issuers: anchors.intermediates) })
-        do { return try CertificateReport(certificate: leaf, purpose: chosen, verdict: verdict, at: time) } catch {
+        var report: CertificateReport
+        do { report = try CertificateReport(certificate: leaf, purpose: chosen, verdict: verdict, at: time) } catch {
             throw DirectoryError.invalidInput("the certificate cannot be re-encoded: \(error)")
         }
+        if let root = verdict.chain.last, let fingerprint = try? CertificateBundle.sha256Fingerprint(root).lowercaseHex,
+            let origin = try await store.record(TrustAnchor.self, id: TrustAnchor.identifier(fingerprint: fingerprint, purpose: chosen))?
+                .record.source.trustedList
+        {
+            report.trustServiceProvider = .init(
+                name: origin.providerName, service: origin.serviceName, list: "\(origin.list)#\(origin.sequenceNumber)")
+        }
+        return report
     }
 
     private func allAnchors() async throws -> [TrustAnchor] {

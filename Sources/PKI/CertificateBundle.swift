@@ -49,8 +49,11 @@ public enum CertificateBundle {
 
     /// SHA-256 of the DER certificate: the `x5t#S256` of RFC 7517 §4.9 when base64url-encoded.
     public static func sha256Fingerprint(_ certificate: Certificate) throws -> [UInt8] {
-        Array(SHA256.hash(data: try der(certificate)))
+        sha256Fingerprint(der: try der(certificate))
     }
+
+    /// The fingerprint of DER bytes, also of certificates swift-certificates cannot read.
+    public static func sha256Fingerprint(der: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: der)) }
 }
 
 extension Certificate.SerialNumber {

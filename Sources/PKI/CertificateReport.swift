@@ -23,6 +23,21 @@ public struct CertificateReport: Sendable, Codable {
     public var issuerOrganisation: String?
     /// Subjects from the leaf to the anchor, when a chain was found.
     public var chain: [String]
+    /// The trust service provider whose trusted-list entry made the anchor, where the anchor came from one.
+    public var trustServiceProvider: TrustServiceProvider?
+
+    public struct TrustServiceProvider: Sendable, Codable, Equatable {
+        public var name: String
+        public var service: String
+        /// The trusted list's territory and sequence, e.g. `IE#18`.
+        public var list: String
+
+        public init(name: String, service: String, list: String) {
+            self.name = name
+            self.service = service
+            self.list = list
+        }
+    }
 
     public struct Revocation: Sendable, Codable, Equatable {
         public var revokedAt: Date

@@ -60,6 +60,7 @@ enum Schema {
             sqlite: [RecordCollection.certificateAuthorities, .certificates, .trustAnchors].flatMap(sqliteTable),
             postgres: [RecordCollection.certificateAuthorities, .certificates, .trustAnchors].flatMap(postgresTable)
         ),
+        Migration(name: "0003-trusted-lists", sqlite: sqliteTable(.trustedLists), postgres: postgresTable(.trustedLists)),
     ]
 
     /// A migration, once released, never changes; a new collection gets its table in a new migration.

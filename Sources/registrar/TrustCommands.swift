@@ -7,7 +7,7 @@ import RegistrarServer
 struct TrustCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trust", abstract: "Administer the trust anchors certificates are validated against.",
-        subcommands: [Add.self, List.self, Show.self, Remove.self])
+        subcommands: [Add.self, List.self, Show.self, Remove.self, ImportTrustedList.self, ListTrustedLists.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Trust a CA certificate (PEM or DER) for one purpose.")
@@ -36,7 +36,10 @@ struct TrustCommand: AsyncParsableCommand {
                 if output.json { return try Output.json(anchors) }
                 Output.table(
                     ["ID", "PURPOSE", "SOURCE", "NOT AFTER", "LABEL"],
-                    anchors.map { [$0.id, $0.purpose.rawValue, $0.source.kind.rawValue, Timestamp.format($0.notAfter), $0.label] })
+                    anchors.map {
+                        let source = $0.source.trustedList.map { "tsl \($0.list)#\($0.sequenceNumber)" } ?? $0.source.kind.rawValue
+                        return [$0.id, $0.purpose.rawValue, source, Timestamp.format($0.notAfter), $0.label]
+                    })
             }
         }
     }

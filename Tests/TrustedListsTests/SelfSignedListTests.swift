@@ -7,98 +7,36 @@ import Testing
 /// Lists the tests write and sign themselves with the xmlsec1 command line (an independent signer):
 /// what a valid list yields, and the attacks a verifier must refuse even when the cryptography holds.
 @Suite struct SelfSignedListTests {
-    static let dsig = "http://www.w3.org/2000/09/xmldsig#"
-
-    /// A signer key and certificate, and a CA certificate to list as a service, made by openssl.
-    final class Workshop: Sendable {
-        let openssl: OpenSSLCommand
-        let xmlsec: String
+    /// The fixture's signer, and a CA certificate made by openssl to list as a service.
+    struct Workshop {
+        let fixture: TrustedListFixture
+        var openssl: OpenSSLCommand { fixture.openssl }
 
         init() async throws {
-            openssl = try OpenSSLCommand()
-            guard let xmlsec = ChildProcess.locate("xmlsec1", candidates: ["/usr/bin/xmlsec1"]) else {
-                throw XMLSecUnavailable()
-            }
-            self.xmlsec = xmlsec
-            for (name, extra) in [
-                ("signer", ["-addext", "keyUsage=critical,digitalSignature"]),
-                ("listed-ca", ["-addext", "basicConstraints=critical,CA:TRUE"]),
-            ] {
-                try await openssl.require(
-                    [
-                        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                        openssl.path("\(name).key"),
-                        "-out", openssl.path("\(name).pem"), "-days", "30", "-subj", "/CN=\(name)",
-                    ] + extra)
-            }
+            fixture = try await TrustedListFixture(openssl: try OpenSSLCommand())
+            try await fixture.openssl.require([
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                fixture.openssl.path("listed-ca.key"),
+                "-out", fixture.openssl.path("listed-ca.pem"), "-days", "30", "-subj", "/CN=listed-ca",
+                "-addext", "basicConstraints=critical,CA:TRUE",
+            ])
         }
 
-        var signerDER: [UInt8] { get throws { derFromPEM(try openssl.read("signer.pem")) } }
+        var signerDER: [UInt8] { get throws { derFromPEM(try openssl.read("list-signer.pem")) } }
 
-        func listedCABase64() throws -> String {
-            try openssl.read("listed-ca.pem").split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        func list(sequence: Int = 7, issued: Date = Date(), reference: String = "") throws -> String {
+            TrustedListFixture.list(
+                sequence: sequence, issued: issued,
+                services: [.init(name: "Example qualified CA", certificate: try openssl.read("listed-ca.pem"))],
+                signature: TrustedListFixture.signatureTemplate(reference: reference))
         }
 
-        /// Signs `template` (a list with an empty ds:Signature) with xmlsec1 and returns the signed bytes.
-        func sign(_ template: String) async throws -> Data {
-            try openssl.write("template.xml", template)
-            let result = try await ChildProcess.run(
-                xmlsec,
-                [
-                    "--sign", "--privkey-pem", "\(openssl.path("signer.key")),\(openssl.path("signer.pem"))",
-                    "--id-attr:Id", "TrustServiceStatusList", "--output", openssl.path("signed.xml"), openssl.path("template.xml"),
-                ])
-            guard result.status == 0 else { throw SigningFailed(errors: result.errors) }
-            return try Data(contentsOf: openssl.folder.appending(path: "signed.xml"))
-        }
-    }
-
-    struct XMLSecUnavailable: Error, CustomStringConvertible {
-        var description: String { "xmlsec1 is not installed (apt-get install xmlsec1)" }
-    }
-    struct SigningFailed: Error { var errors: String }
-
-    static func signatureTemplate(reference: String = "") -> String {
-        """
-        <ds:Signature xmlns:ds="\(dsig)" Id="sig"><ds:SignedInfo>\
-        <ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>\
-        <ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"/>\
-        <ds:Reference URI="\(reference)"><ds:Transforms>\
-        <ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>\
-        <ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>\
-        <ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference>\
-        </ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>
-        """
-    }
-
-    static func list(
-        sequence: Int = 7, issued: String = ISO8601DateFormatter().string(from: Date()), certificate: String, signature: String
-    )
-        -> String
-    {
-        """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#" Id="list" TSLTag="http://uri.etsi.org/19612/TSLTag">
-        <SchemeInformation><TSLVersionIdentifier>5</TSLVersionIdentifier><TSLSequenceNumber>\(sequence)</TSLSequenceNumber>
-        <TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUgeneric</TSLType>
-        <SchemeOperatorName><Name xml:lang="en">Test Supervisory Body</Name></SchemeOperatorName>
-        <SchemeTerritory>ZZ</SchemeTerritory><ListIssueDateTime>\(issued)</ListIssueDateTime>
-        <NextUpdate><dateTime>2099-01-01T00:00:00Z</dateTime></NextUpdate></SchemeInformation>
-        <TrustServiceProviderList><TrustServiceProvider><TSPInformation><TSPName><Name xml:lang="en">Example QTSP</Name></TSPName></TSPInformation>
-        <TSPServices><TSPService><ServiceInformation>
-        <ServiceTypeIdentifier>http://uri.etsi.org/TrstSvc/Svctype/CA/QC</ServiceTypeIdentifier>
-        <ServiceName><Name xml:lang="en">Example qualified CA</Name></ServiceName>
-        <ServiceDigitalIdentity><DigitalId><X509Certificate>\(certificate)</X509Certificate></DigitalId></ServiceDigitalIdentity>
-        <ServiceStatus>http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted</ServiceStatus>
-        <StatusStartingTime>2020-01-01T00:00:00Z</StatusStartingTime></ServiceInformation></TSPService></TSPServices>
-        </TrustServiceProvider></TrustServiceProviderList>
-        \(signature)</TrustServiceStatusList>
-        """
+        func sign(_ template: String) async throws -> Data { try await fixture.sign(template) }
     }
 
     @Test func aListSignedByThePinnedSignerYieldsItsService() async throws {
         let workshop = try await Workshop()
-        let signed = try await workshop.sign(Self.list(certificate: try workshop.listedCABase64(), signature: Self.signatureTemplate()))
+        let signed = try await workshop.sign(try workshop.list())
         let verified = try TrustedListVerifier.verify(signed, file: "zz.xml", signers: [try workshop.signerDER])
         #expect(verified.list.territory == "ZZ" && verified.list.sequenceNumber == 7)
         let candidates = verified.list.anchorCandidates()
@@ -114,7 +52,7 @@ import Testing
     @Test func theSignerIsJudgedAtTheListsIssueTime() async throws {
         let workshop = try await Workshop()
         let signed = try await workshop.sign(
-            Self.list(issued: "2001-01-01T00:00:00Z", certificate: try workshop.listedCABase64(), signature: Self.signatureTemplate()))
+            try workshop.list(issued: Date(timeIntervalSince1970: 978_307_200)))
         #expect(throws: TrustedListFailure.self) {
             try TrustedListVerifier.verify(signed, file: "old.xml", signers: [try workshop.signerDER])
         }
@@ -125,7 +63,7 @@ import Testing
         // but a wrapping attack moves such an element; only URI="" (the whole document) is accepted.
         let workshop = try await Workshop()
         let signed = try await workshop.sign(
-            Self.list(certificate: try workshop.listedCABase64(), signature: Self.signatureTemplate(reference: "#list")))
+            try workshop.list(reference: "#list"))
         #expect(throws: TrustedListFailure.refused("signature reference #list points outside the signature (signature wrapping)")) {
             try TrustedListVerifier.verify(signed, file: "wrapped.xml", signers: [try workshop.signerDER])
         }
@@ -134,7 +72,7 @@ import Testing
     @Test func aSignatureMovedOutOfTheRootIsRefused() async throws {
         let workshop = try await Workshop()
         let signed = String(
-            decoding: try await workshop.sign(Self.list(certificate: try workshop.listedCABase64(), signature: Self.signatureTemplate())),
+            decoding: try await workshop.sign(try workshop.list()),
             as: UTF8.self)
         // Wrap the signature into an extension element: still one signature, no longer enveloped by the root.
         let start = try #require(signed.range(of: "<ds:Signature"))
@@ -149,7 +87,7 @@ import Testing
     @Test func aDuplicatedIdIsRefused() async throws {
         let workshop = try await Workshop()
         let signed = String(
-            decoding: try await workshop.sign(Self.list(certificate: try workshop.listedCABase64(), signature: Self.signatureTemplate())),
+            decoding: try await workshop.sign(try workshop.list()),
             as: UTF8.self)
         let duplicated = signed.replacingOccurrences(of: "<SchemeInformation>", with: "<SchemeInformation Id=\"sig\">")
         #expect(throws: TrustedListFailure.refused("two elements share Id=\"sig\" (signature wrapping)")) {

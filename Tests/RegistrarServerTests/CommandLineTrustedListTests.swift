@@ -1,0 +1,103 @@
+import ChildProcess
+import Directory
+import Foundation
+import PKI
+import Testing
+
+/// `registrar trust import-tsl`: trusted lists signed by xmlsec1 (not by Registrar) become anchors that
+/// decide whether a QWAC made by openssl validates; sequences replace, repeat or are refused.
+@Suite struct CommandLineTrustedListTests {
+    let data: URL
+
+    init() throws { data = try TestStores.temporaryFolder() }
+
+    func registrar(_ arguments: [String]) async throws -> Witness.Result {
+        try await Witness.run(Witness.registrarBinary, arguments + ["--data", data.path])
+    }
+
+    func anchors() async throws -> [TrustAnchor] {
+        try RecordCoding.decoder.decode([TrustAnchor].self, from: Data(try await registrar(["trust", "list", "--json"]).output.utf8))
+            .filter { $0.source.kind == .trustedList }
+    }
+
+    @Test func aListsSequenceDecidesWhichQTSPsAreTrusted() async throws {
+        #expect(try await registrar(["init"]).status == 0)
+        let openssl = try OpenSSLCommand()
+        let qtsp = try await ForeignQTSP.make(with: openssl)
+        let qwac = try openssl.write("qwac-leaf.pem", qtsp.qwacPEM)
+        try await openssl.require([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "other.key", "-out", "other.pem",
+            "-days", "30", "-subj", "/CN=Other QTSP Root", "-addext", "basicConstraints=critical,CA:TRUE",
+        ])
+        let fixture = try await TrustedListFixture(openssl: openssl)
+        let rootService = TrustedListFixture.Service(name: "Example QTSP Root", certificate: qtsp.rootPEM)
+        let otherService = TrustedListFixture.Service(name: "Other QTSP Root", certificate: try openssl.read("other.pem"))
+        let withdrawn = TrustedListFixture.Service(name: "Withdrawn CA", certificate: try openssl.read("other.pem"), status: "withdrawn")
+        try await fixture.sign(TrustedListFixture.list(sequence: 7, services: [rootService, withdrawn]), as: "zz-7.xml")
+        try await fixture.sign(TrustedListFixture.list(sequence: 8, services: [otherService]), as: "zz-8.xml")
+        let signer = ["--signer", fixture.signerPath]
+
+        #expect(try await registrar(["cert", "validate", qwac, "--purpose", "qwac"]).status == 2)
+        let first = try await registrar(["trust", "import-tsl", openssl.path("zz-7.xml")] + signer)
+        #expect(
+            first.status == 0 && first.output == "ZZ sequence 7: imported, 2 anchors added, 0 removed\n", "\(first.output)\(first.errors)")
+        #expect(first.errors.contains("ZZ sequence 7 (zz-7.xml): signature verified"))
+        let imported = try await anchors()
+        #expect(Set(imported.map(\.purpose)) == [.qwac, .qseal])
+        #expect(imported.allSatisfy { $0.source.trustedList?.list == "ZZ" && $0.source.trustedList?.sequenceNumber == 7 })
+        #expect(
+            imported.allSatisfy { $0.source.trustedList?.providerName == "Example QTSP" && $0.label == "Example QTSP / Example QTSP Root" })
+        let valid = try await registrar(["cert", "validate", qwac, "--purpose", "qwac", "--json"])
+        #expect(valid.status == 0, "\(valid.output)")
+        let report = try RecordCoding.decoder.decode(CertificateReport.self, from: Data(valid.output.utf8))
+        #expect(report.trustServiceProvider == .init(name: "Example QTSP", service: "Example QTSP Root", list: "ZZ#7"))
+
+        let newer = try await registrar(["trust", "import-tsl", openssl.path("zz-8.xml")] + signer)
+        #expect(
+            newer.output == "ZZ sequence 8: imported, 2 anchors added, 2 removed (replaces sequence 7)\n", "\(newer.output)\(newer.errors)")
+        #expect(
+            try await anchors().allSatisfy { $0.label == "Example QTSP / Other QTSP Root" && $0.source.trustedList?.sequenceNumber == 8 })
+        #expect(try await registrar(["cert", "validate", qwac, "--purpose", "qwac"]).status == 2)
+
+        // An older issue is refused, the same issue changes nothing, and refusals leave the anchors alone.
+        let before = try await anchors()
+        let older = try await registrar(["trust", "import-tsl", openssl.path("zz-7.xml")] + signer)
+        #expect(
+            older.status == 1
+                && older.errors.hasSuffix("registrar: error: zz-7.xml: ZZ: sequence 7 is older than the imported sequence 8\n"))
+        let again = try await registrar(["trust", "import-tsl", openssl.path("zz-8.xml")] + signer)
+        #expect(again.status == 0 && again.output == "ZZ sequence 8: already imported, unchanged\n")
+        let tampered = try openssl.write(
+            "tampered.xml", try openssl.read("zz-8.xml").replacingOccurrences(of: "Other QTSP Root", with: "Our QTSP Root"))
+        let refused = try await registrar(["trust", "import-tsl", tampered] + signer)
+        #expect(
+            refused.status == 1 && refused.errors.hasSuffix("a signed digest does not match: the list was changed after it was signed\n"))
+        let xxe = try openssl.write("xxe.xml", #"<?xml version="1.0"?><!DOCTYPE l [<!ENTITY x SYSTEM "file:///etc/passwd">]><l>&x;</l>"#)
+        let hostile = try await registrar(["trust", "import-tsl", xxe] + signer)
+        #expect(hostile.status == 1 && hostile.errors.hasSuffix("declares a DTD (<!DOCTYPE>); trusted lists never do, so it is refused\n"))
+        let badSigner = try await registrar(["trust", "import-tsl", openssl.path("zz-8.xml"), "--signer", xxe])
+        #expect(badSigner.status == 1 && badSigner.errors.split(separator: "\n").count == 1, "\(badSigner.errors)")
+        #expect(try await anchors().map(\.id) == before.map(\.id))
+
+        let lists = try await registrar(["trust", "lists"])
+        #expect(lists.output.contains("ZZ    8 "), "\(lists.output)")
+    }
+
+    /// The real EU LOTL vouches for the real Irish list beside it in a folder.
+    @Test func theLOTLAndTheNationalListsBesideItAreImportedFromAFolder() async throws {
+        #expect(try await registrar(["init"]).status == 0)
+        let reference = Witness.packageRoot.appending(path: "../shared/reference/trusted-lists").standardized
+        let folder = data.appending(path: "lists")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for name in ["eu-lotl.xml", "ie-tl.xml"] {
+            try FileManager.default.copyItem(at: reference.appending(path: name), to: folder.appending(path: name))
+        }
+        let result = try await registrar(
+            ["trust", "import-tsl", folder.path, "--signer", reference.appending(path: "certs/eu-lotl.signer.pem").path, "--json"])
+        #expect(result.status == 0, "\(result.errors)")
+        let results = try RecordCoding.decoder.decode([TrustedListImporter.Result].self, from: Data(result.output.utf8))
+        #expect(results.map(\.list) == ["EU", "IE"] && results.map(\.anchorsAdded) == [0, 4])
+        #expect(result.errors.contains("IE sequence 18 (ie-tl.xml): signature verified"))
+        #expect(Set(try await anchors().map(\.label)) == ["TrustPro QTSP Ltd / TrustPro QCP-n", "TrustPro QTSP Ltd / TrustPro QCP-l"])
+    }
+}
