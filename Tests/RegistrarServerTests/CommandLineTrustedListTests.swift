@@ -86,7 +86,7 @@ import Testing
     /// The real EU LOTL vouches for the real Irish list beside it in a folder.
     @Test func theLOTLAndTheNationalListsBesideItAreImportedFromAFolder() async throws {
         #expect(try await registrar(["init"]).status == 0)
-        let reference = Witness.packageRoot.appending(path: "../shared/reference/trusted-lists").standardized
+        let reference = try ReferenceData.folder(packageRoot: Witness.packageRoot).appending(path: "trusted-lists")
         let folder = data.appending(path: "lists")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for name in ["eu-lotl.xml", "ie-tl.xml"] {

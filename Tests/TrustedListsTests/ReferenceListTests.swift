@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Testing
 
@@ -6,8 +7,11 @@ import Testing
 /// The real lists in ../shared/reference/trusted-lists, judged as xmlsec1 and signxml judged them
 /// (verify_results.txt).
 @Suite struct ReferenceListTests {
-    static let folder = URL(filePath: #filePath).deletingLastPathComponent().appending(path: "../../../shared/reference/trusted-lists")
-        .standardized
+    static let packageRoot = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let folder = ((try? ReferenceData.folder(packageRoot: packageRoot)) ?? URL(filePath: "/missing-reference-data"))
+        .appending(path: "trusted-lists")
+
+    init() throws { _ = try ReferenceData.folder(packageRoot: Self.packageRoot) }
 
     static func bytes(_ name: String) throws -> Data { try Data(contentsOf: folder.appending(path: name)) }
 
