@@ -99,8 +99,12 @@ public struct TrustedListImporter: Sendable {
                 anchorsAdded: 0, anchorsRemoved: 0, skipped: [])
         }
         let now = clock()
-        let owned = try await store.records(TrustAnchor.self, ownerID: TrustedListRecord.ownerID(of: list.identity))
-        let (anchors, skipped) = try await anchors(from: list, options: options, replacing: Set(owned.map(\.record.id)), at: now)
+        // One read of every anchor: the list's own are replaced, anyone else's are left alone.
+        let ownerID = TrustedListRecord.ownerID(of: list.identity)
+        let everyAnchor = try await store.records(TrustAnchor.self)
+        let owned = everyAnchor.filter { $0.record.ownerID == ownerID }
+        let others = Dictionary(uniqueKeysWithValues: everyAnchor.filter { $0.record.ownerID != ownerID }.map { ($0.record.id, $0.record) })
+        let (anchors, skipped) = try anchors(from: list, options: options, keeping: others, at: now)
 
         var changes = ChangeSet(actor: caller.auditName, at: now)
         for old in owned { changes.delete(old) }
@@ -126,7 +130,7 @@ public struct TrustedListImporter: Sendable {
         return try await store.records(TrustedListRecord.self).map(\.record)
     }
 
-    private func anchors(from list: TrustedList, options: Options, replacing owned: Set<String>, at now: Date) async throws -> (
+    private func anchors(from list: TrustedList, options: Options, keeping others: [String: TrustAnchor], at now: Date) throws -> (
         [TrustAnchor], [String]
     ) {
         var anchors: [TrustAnchor] = []
@@ -148,9 +152,8 @@ public struct TrustedListImporter: Sendable {
                 let anchor = try TrustAnchorRegistry.anchor(
                     for: certificate, purpose: purpose, label: service, source: .init(kind: .trustedList, trustedList: origin), at: now)
                 if anchors.contains(where: { $0.id == anchor.id }) { continue }
-                if !owned.contains(anchor.id), let existing = try await store.record(TrustAnchor.self, id: anchor.id) {
-                    skipped.append(
-                        "\(service): already a \(purpose.rawValue) anchor (\(existing.record.id), \(existing.record.source.kind.rawValue))")
+                if let existing = others[anchor.id] {
+                    skipped.append("\(service): already a \(purpose.rawValue) anchor (\(existing.id), \(existing.source.kind.rawValue))")
                     continue
                 }
                 anchors.append(anchor)

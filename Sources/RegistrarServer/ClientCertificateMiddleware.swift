@@ -59,10 +59,7 @@ struct ClientCertificateMiddleware: RouterMiddleware {
         do { certificates = try ([parsed.leaf] + parsed.chain).map { try Certificate(derEncoded: Array($0)) } } catch {
             throw DirectoryError.unauthenticated("the forwarded client certificate is not an X.509 certificate")
         }
-        let verdict = await ChainValidator.validate(
-            leaf: certificates[0], presented: Array(certificates.dropFirst()), purpose: .transport,
-            trust: try await runtime.currentTrustStore(),
-            at: Date(), revocation: { [runtime] in await runtime.revocation(of: $0) })
+        let verdict = try await runtime.validateTransport(leaf: certificates[0], presented: Array(certificates.dropFirst()))
         guard verdict.isValid else {
             throw DirectoryError.unauthenticated("the client certificate is not valid: \(verdict.problems.joined(separator: "; "))")
         }

@@ -110,6 +110,14 @@ public final class DirectoryRuntime: Sendable {
         return await certificateAuthority.revocation(of: certificate, issuers: trust.intermediates)
     }
 
+    /// A client's certificate and the ones it sent with it, judged for transport now: the one rule for
+    /// the TLS handshake and for certificates a trusted proxy forwards.
+    func validateTransport(leaf: Certificate, presented: [Certificate]) async throws -> ChainVerdict {
+        await ChainValidator.validate(
+            leaf: leaf, presented: presented, purpose: .transport, trust: try await currentTrustStore(), at: Date(),
+            revocation: { [self] in await revocation(of: $0) })
+    }
+
     /// The anchors and known intermediates, read once per revision (an anchor change moves it).
     func currentTrustStore() async throws -> TrustStore {
         try await trustStore.value(at: currentRevision) { try await trust.trustStore() }

@@ -119,10 +119,9 @@ extension DirectoryRuntime {
             logger.info("refused a TLS client certificate that does not parse", metadata: ["error": "\(error)"])
             return .failed
         }
-        guard let leaf = certificates.first, let trust = try? await currentTrustStore() else { return .failed }
-        let verdict = await ChainValidator.validate(
-            leaf: leaf, presented: Array(certificates.dropFirst()), purpose: .transport, trust: trust, at: Date(),
-            revocation: { [self] in await revocation(of: $0) })
+        guard let leaf = certificates.first,
+            let verdict = try? await validateTransport(leaf: leaf, presented: Array(certificates.dropFirst()))
+        else { return .failed }
         guard verdict.isValid else {
             logger.info(
                 "refused a TLS client certificate",
