@@ -69,6 +69,10 @@ public protocol DirectoryStore: Sendable {
     func currentRevision() async throws -> Int64
     /// Audit events with an id greater than `afterID`, oldest first.
     func auditEvents(afterID: Int64, limit: Int) async throws -> [AuditEvent]
+    /// Notes the first use of a one-time value (a JWT's `jti`, scoped by its issuer) and keeps it until
+    /// `expiry`; false when it is already noted and not yet expired. Atomic across nodes. It does not move
+    /// the directory revision: replay bookkeeping is not directory data, and must not empty the caches.
+    func noteFirstUse(of value: String, until expiry: Date, now: Date) async throws -> Bool
     func close() async throws
 }
 

@@ -28,8 +28,9 @@ public struct ParticipantCertificates: Sendable {
         async throws
         -> IssuedCertificate
     {
-        let organisation = try await directory.storedOrganisation(organisationID, for: caller).record
-        let software = try await directory.storedSoftware(softwareID, in: organisationID, for: caller).record
+        let organisation = try await directory.storedOrganisation(organisationID, for: caller, to: .manageSoftware(id: softwareID)).record
+        let software = try await directory.storedSoftware(softwareID, in: organisationID, for: caller, to: .manageSoftware(id: softwareID))
+            .record
         guard purpose.isIssuable else { throw DirectoryError.invalidInput("purpose must be transport or signing") }
         try StatusLifecycle.requireActive(organisation: organisation, software: software, toIssue: "certificates")
         let reviewed: SigningRequestReview.Reviewed
@@ -64,7 +65,7 @@ public struct ParticipantCertificates: Sendable {
         guard serial.count <= 40, let stored = try await store.record(IssuedCertificate.self, id: serial) else {
             throw DirectoryError.notFound("no certificate with serial number \(serialNumber)")
         }
-        try caller.requireAccess(toOrganisation: stored.record.organisationID)
+        try caller.require(.manageSoftware(id: stored.record.softwareID), inOrganisation: stored.record.organisationID)
         guard stored.record.status == .active else { throw DirectoryError.invalidTransition("certificate \(serial) is already revoked") }
         let now = directory.clock()
         var revoked = stored.record

@@ -73,7 +73,7 @@ public struct ParticipantDirectory: Sendable {
     public func createSoftware(in organisationID: String, _ input: NewSoftwareStatement, by caller: Caller) async throws
         -> SoftwareStatement
     {
-        let organisation = try await storedOrganisation(organisationID, for: caller).record
+        let organisation = try await storedOrganisation(organisationID, for: caller, to: .manageOrganisation).record
         try input.validate()
         guard organisation.status == .active else {
             throw DirectoryError.notActive(
@@ -110,8 +110,8 @@ public struct ParticipantDirectory: Sendable {
     public func setSoftwareStatus(_ id: String, in organisationID: String, to next: SoftwareStatus, by caller: Caller) async throws
         -> SoftwareStatement
     {
-        let organisation = try await storedOrganisation(organisationID, for: caller).record
-        let stored = try await storedSoftware(id, in: organisationID, for: caller)
+        let organisation = try await storedOrganisation(organisationID, for: caller, to: .manageSoftware(id: id)).record
+        let stored = try await storedSoftware(id, in: organisationID, for: caller, to: .manageSoftware(id: id))
         try StatusLifecycle.checkTransition(of: stored.record, to: next, organisationStatus: organisation.status)
         let now = clock()
         var updated = stored.record
@@ -130,7 +130,7 @@ public struct ParticipantDirectory: Sendable {
     public func createAuthorisationServer(in organisationID: String, _ input: NewAuthorisationServer, by caller: Caller) async throws
         -> AuthorisationServer
     {
-        _ = try await storedOrganisation(organisationID, for: caller)
+        _ = try await storedOrganisation(organisationID, for: caller, to: .manageOrganisation)
         try input.validate()
         let now = clock()
         let server = AuthorisationServer(
@@ -285,16 +285,19 @@ public struct ParticipantDirectory: Sendable {
 
     // MARK: Helpers
 
-    func storedOrganisation(_ id: String, for caller: Caller?) async throws -> Stored<Organisation> {
-        if let caller { try caller.requireAccess(toOrganisation: id) }
+    /// The organisation, after checking that the caller (when there is one) may do `action` in it.
+    func storedOrganisation(_ id: String, for caller: Caller?, to action: Caller.Action = .read) async throws -> Stored<Organisation> {
+        if let caller { try caller.require(action, inOrganisation: id) }
         guard RecordIdentifier.isWellFormed(id), let stored = try await store.record(Organisation.self, id: id) else {
             throw DirectoryError.notFound("no organisation \(id)")
         }
         return stored
     }
 
-    func storedSoftware(_ id: String, in organisationID: String, for caller: Caller?) async throws -> Stored<SoftwareStatement> {
-        if let caller { try caller.requireAccess(toOrganisation: organisationID) }
+    func storedSoftware(_ id: String, in organisationID: String, for caller: Caller?, to action: Caller.Action = .read) async throws
+        -> Stored<SoftwareStatement>
+    {
+        if let caller { try caller.require(action, inOrganisation: organisationID) }
         guard RecordIdentifier.isWellFormed(id), let stored = try await store.record(SoftwareStatement.self, id: id),
             stored.record.organisationID == organisationID
         else { throw DirectoryError.notFound("no software statement \(id) in organisation \(organisationID)") }
@@ -303,8 +306,9 @@ public struct ParticipantDirectory: Sendable {
 
     private func requireOwner(_ owner: KeyOwner, for caller: Caller) async throws {
         switch owner {
-        case .organisation(let id): _ = try await storedOrganisation(id, for: caller)
-        case .software(let organisationID, let softwareID): _ = try await storedSoftware(softwareID, in: organisationID, for: caller)
+        case .organisation(let id): _ = try await storedOrganisation(id, for: caller, to: .manageOrganisation)
+        case .software(let organisationID, let softwareID):
+            _ = try await storedSoftware(softwareID, in: organisationID, for: caller, to: .manageSoftware(id: softwareID))
         }
     }
 

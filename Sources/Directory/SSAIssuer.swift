@@ -57,8 +57,9 @@ public struct SSAIssuer: Sendable {
 
     /// Checks the gates and encodes the profile's claims; nothing is signed yet.
     public func prepare(softwareID: String, organisationID: String, for caller: Caller) async throws -> PreparedAssertion {
-        let organisation = try await directory.organisation(organisationID, for: caller)
-        let software = try await directory.software(softwareID, in: organisationID, for: caller)
+        let access = Caller.Action.fetchAssertion(softwareID: softwareID)
+        let organisation = try await directory.storedOrganisation(organisationID, for: caller, to: access).record
+        let software = try await directory.storedSoftware(softwareID, in: organisationID, for: caller, to: access).record
         try StatusLifecycle.requireActive(organisation: organisation, software: software, toIssue: "SSAs")
         let profile = settings.profile.claimSet
         let missing = profile.missingData(software: software, organisation: organisation)

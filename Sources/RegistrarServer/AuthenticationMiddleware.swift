@@ -3,7 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Turns `Authorization: Bearer …` into the request's caller; a credential that is present but wrong is
+/// Turns `Authorization: Bearer …` into the request's caller: an API token (operator or organisation)
+/// or a certificate-bound access token of a software statement; a credential that is present but wrong is
 /// refused at once rather than silently treated as anonymous.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = RegistrarRequestContext
@@ -12,10 +13,20 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let authorization = request.headers[.authorization] else { return try await next(request, context) }
         let parts = authorization.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer",
-            let caller = try await runtime.authenticate(bearer: String(parts[1]).trimmingCharacters(in: .whitespaces))
-        else {
-            throw DirectoryError.unauthenticated("the bearer token is not valid")
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw DirectoryError.unauthenticated("the Authorization header must be Bearer <token>")
+        }
+        let credential = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let caller: Caller
+        if credential.contains(".") {
+            // A JWT: an access token from POST /token, good only with the certificate it is bound to.
+            guard credential.utf8.count <= 8192 else { throw DirectoryError.unauthenticated("the access token is too long") }
+            caller = try await runtime.authenticate(accessToken: credential, certificate: context.clientCertificate)
+        } else {
+            guard let known = try await runtime.authenticate(bearer: credential) else {
+                throw DirectoryError.unauthenticated("the bearer token is not valid")
+            }
+            caller = known
         }
         var context = context
         context.caller = caller

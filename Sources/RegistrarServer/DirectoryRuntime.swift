@@ -20,9 +20,13 @@ public final class DirectoryRuntime: Sendable {
     public let certificateAuthority: DirectoryCertificateAuthority
     public let certificates: ParticipantCertificates
     public let trust: TrustAnchorRegistry
+    public let tokens: TokenService
     let documents = DocumentCache()
     private let preparedAssertions = RevisionScopedCache<PreparedAssertion>(capacity: 10_000)
     private let callers = RevisionScopedCache<Caller>(capacity: 10_000)
+    /// Software clients known Active at a revision; a status change moves the revision.
+    private let activeClients = RevisionScopedCache<Bool>(capacity: 10_000)
+    private let publishedKeys = RevisionMemo<JSONWebKeySet>()
     private let revision = Atomic<Int64>(0)
     private let signer = RevisionMemo<SigningKey>()
     private let certificateIssuer = RevisionMemo<CertificateIssuer>()
@@ -45,6 +49,7 @@ public final class DirectoryRuntime: Sendable {
             store: store, encryptionKey: encryptionKey, endpoints: configuration.pkiEndpoints)
         self.certificates = ParticipantCertificates(directory: directory, authority: certificateAuthority, profile: configuration.profile)
         self.trust = TrustAnchorRegistry(store: store, authority: certificateAuthority)
+        self.tokens = TokenService(directory: directory, settings: configuration.tokenSettings)
         self.logger = logger
         try await keyring.ensureSigningKeys(algorithm: configuration.signingAlgorithm, by: .system)
         try await certificateAuthority.ensureExists(by: .system)
@@ -60,7 +65,7 @@ public final class DirectoryRuntime: Sendable {
     /// Issues an SSA. The gates and claims are worked out once per software statement and revision; a
     /// status change moves the revision, so a Suspended organisation's software is refused at once.
     public func issueAssertion(softwareID: String, organisationID: String, for caller: Caller) async throws -> String {
-        try caller.requireAccess(toOrganisation: organisationID)
+        try caller.require(.fetchAssertion(softwareID: softwareID), inOrganisation: organisationID)
         let prepared = try await preparedAssertions.value(for: "\(organisationID)/\(softwareID)", at: currentRevision) {
             try await issuer.prepare(softwareID: softwareID, organisationID: organisationID, for: caller)
         }
@@ -77,6 +82,24 @@ public final class DirectoryRuntime: Sendable {
         guard let caller = try await directory.caller(forTokenHash: hash) else { return nil }
         callers.store(caller, for: hash, at: revision)
         return caller
+    }
+
+    /// The software client behind a certificate-bound access token, presented with `certificate`.
+    func authenticate(accessToken: String, certificate: ClientCertificate?) async throws -> Caller {
+        let thumbprint = try certificate?.thumbprint()
+        let keys = try await publishedKeys.value(at: currentRevision) { try await keyring.publishedJWKS() }
+        let client = try tokens.client(forAccessToken: accessToken, certificateThumbprint: thumbprint, keys: keys, at: Date())
+        _ = try await activeClients.value(for: client.softwareID, at: currentRevision) {
+            try await tokens.requireActive(client)
+            return true
+        }
+        return .software(client)
+    }
+
+    /// A token request: the client's certificate is the one the middleware validated for this request.
+    func grantAccessToken(_ request: TokenService.TokenRequest, certificate: ClientCertificate?) async throws -> TokenService.Grant {
+        let thumbprint = try certificate?.thumbprint()
+        return try await tokens.grant(request, certificateThumbprint: thumbprint, signer: try await currentSigner(), at: Date())
     }
 
     public func refreshRevision() async throws {

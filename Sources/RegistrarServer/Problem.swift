@@ -59,6 +59,8 @@ public struct Problem: Codable, Sendable, Equatable {
                 )
             }
             return (Problem(status: .conflict, code: "conflict", detail: error.description), [:])
+        case let error as OAuthError:
+            return (Problem(status: .init(code: error.status), code: error.code, detail: error.description), [:])
         case is NIOTooManyBytesError:
             return (
                 Problem(status: .contentTooLarge, code: "body_too_large", detail: "the request body is larger than this endpoint accepts"),

@@ -27,6 +27,7 @@ struct ProblemMiddleware: RouterMiddleware {
                     ).response(extraHeaders: headers)
                 }
             }
+            if path == TokenRoutes.path { return OAuthErrorResponse.make(for: error, logger: context.logger) }
             guard var (problem, headers) = Problem.from(error) else {
                 context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(path)"])
                 return Problem(
@@ -38,5 +39,34 @@ struct ProblemMiddleware: RouterMiddleware {
             headers[.contentLength] = nil
             return problem.response(extraHeaders: headers)
         }
+    }
+}
+
+/// The OAuth endpoints answer every error in their own format (RFC 6749 §5.2), not as problem documents:
+/// a refused credential is `invalid_client`, anything else the client sent wrong is `invalid_request`.
+enum OAuthErrorResponse {
+    static func make(for error: any Error, logger: Logger) -> Response {
+        let oauth: OAuthError
+        switch error {
+        case let known as OAuthError:
+            oauth = known
+        case DirectoryError.unauthenticated(let reason):
+            oauth = .invalidClient(reason)
+        default:
+            guard let (problem, headers) = Problem.from(error) else {
+                logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
+                return Problem(status: .internalServerError, code: "internal_error", detail: "the server could not complete the request")
+                    .response()
+            }
+            // The server's own trouble (a store outage) stays a problem document with its 5xx status.
+            guard problem.status < 500 else { return problem.response(extraHeaders: headers) }
+            oauth = .invalidRequest(problem.detail)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = "no-store"
+        headers[TokenRoutes.pragma] = "no-cache"
+        let body = (try? JSONEncoder().encode(["error": oauth.code, "error_description": oauth.description])) ?? Data()
+        return Response(status: .init(code: oauth.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -55,6 +55,7 @@ public enum RegistrarApplication {
         AdministrationRoutes.register(on: &routes, runtime: runtime)
         CertificateRoutes.register(on: &routes, runtime: runtime)
         TrustRoutes.register(on: &routes, runtime: runtime)
+        TokenRoutes.register(on: &routes, runtime: runtime)
         let finished = RouteCatalogue(routes: routes.routes)
         catalogue.set(finished)
         return (router, finished)

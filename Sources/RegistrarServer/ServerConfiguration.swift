@@ -26,6 +26,8 @@ public struct ServerConfiguration: Sendable {
     public var trustedProxies: TrustedProxies = .none
     /// HTTPS with client certificates validated in the handshake; plain HTTP when nil (behind a proxy).
     public var tls: TLSSettings?
+    /// How long an access token from `POST /token` is good for.
+    public var accessTokenLifetime: TimeInterval = 300
 
     public init() {}
 
@@ -35,6 +37,11 @@ public struct ServerConfiguration: Sendable {
 
     /// Where certificates issued here point relying parties for the CA certificate, CRL and OCSP.
     public var pkiEndpoints: PKIEndpoints { PKIEndpoints(baseURL: publicURL) }
+
+    /// The directory's own OAuth server: it issues access tokens for its API, at its public URL.
+    public var tokenSettings: TokenSettings {
+        TokenSettings(issuer: publicURL, tokenEndpoint: "\(publicURL)/token", accessTokenLifetime: accessTokenLifetime)
+    }
 
     public var issuerSettings: SSAIssuer.Settings {
         SSAIssuer.Settings(profile: profile, issuer: resolvedSSAIssuer, keystore: keystore, lifetime: ssaLifetime)

@@ -208,6 +208,20 @@ public final class PostgresDirectoryStore: DirectoryStore {
         return events
     }
 
+    public func noteFirstUse(of value: String, until expiry: Date, now: Date) async throws -> Bool {
+        let (expires, seconds) = (expiry.timeIntervalSince1970, now.timeIntervalSince1970)
+        // An expired entry is taken over; a live one is left alone and nothing is returned.
+        let query: PostgresQuery = """
+            INSERT INTO used_values (value, expires_at) VALUES (\(value), \(expires))
+            ON CONFLICT (value) DO UPDATE SET expires_at = excluded.expires_at WHERE used_values.expires_at <= \(seconds)
+            RETURNING value
+            """
+        var first = false
+        for try await _ in try await client.query(query, logger: logger).decode(String.self) { first = true }
+        if first { try await client.query("DELETE FROM used_values WHERE expires_at <= \(seconds - 60)", logger: logger) }
+        return first
+    }
+
     public func close() async throws {
         runner.cancel()
         _ = await runner.value

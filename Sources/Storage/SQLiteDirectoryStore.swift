@@ -116,6 +116,21 @@ public final class SQLiteDirectoryStore: DirectoryStore {
         }
     }
 
+    public func noteFirstUse(of value: String, until expiry: Date, now: Date) async throws -> Bool {
+        try await pool.write { db in
+            // An expired entry is taken over; a live one is left alone, and the insert changes nothing.
+            try db.execute(
+                sql: """
+                    INSERT INTO used_values (value, expires_at) VALUES (?, ?)
+                    ON CONFLICT (value) DO UPDATE SET expires_at = excluded.expires_at WHERE used_values.expires_at <= ?
+                    """,
+                arguments: [value, expiry.timeIntervalSince1970, now.timeIntervalSince1970])
+            let first = db.changesCount == 1
+            try db.execute(sql: "DELETE FROM used_values WHERE expires_at <= ?", arguments: [now.timeIntervalSince1970 - 60])
+            return first
+        }
+    }
+
     public func close() async throws {
         try pool.close()
     }

@@ -61,6 +61,18 @@ enum Schema {
             postgres: [RecordCollection.certificateAuthorities, .certificates, .trustAnchors].flatMap(postgresTable)
         ),
         Migration(name: "0003-trusted-lists", sqlite: sqliteTable(.trustedLists), postgres: postgresTable(.trustedLists)),
+        // One-time values seen (client assertion and request JWT `jti`s), kept until they expire.
+        Migration(
+            name: "0004-used-values",
+            sqlite: [
+                "CREATE TABLE used_values (value TEXT PRIMARY KEY NOT NULL, expires_at REAL NOT NULL) STRICT",
+                "CREATE INDEX used_values_expiry ON used_values (expires_at)",
+            ],
+            postgres: [
+                "CREATE TABLE used_values (value TEXT PRIMARY KEY, expires_at DOUBLE PRECISION NOT NULL)",
+                "CREATE INDEX used_values_expiry ON used_values (expires_at)",
+            ]
+        ),
     ]
 
     /// A migration, once released, never changes; a new collection gets its table in a new migration.

@@ -13,6 +13,8 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Ecosystem profile for SSAs: obie, cdr or ofb (env REGISTRAR_PROFILE).") var profile: String?
     @Option(help: "The SSA `iss` claim; defaults to the public URL (env REGISTRAR_SSA_ISSUER).") var ssaIssuer: String?
     @Option(help: "SSA lifetime in seconds (env REGISTRAR_SSA_LIFETIME, default 600).") var ssaLifetime: Int?
+    @Option(help: "Lifetime of access tokens from POST /token, seconds (env REGISTRAR_ACCESS_TOKEN_LIFETIME, default 300).")
+    var accessTokenLifetime: Int?
     @Option(help: "Algorithm of new directory signing keys: PS256 or ES256 (env REGISTRAR_SIGNING_ALGORITHM).") var signingAlgorithm:
         String?
     @Option(help: "Cache-Control max-age of public documents, seconds (env REGISTRAR_CACHE_MAX_AGE, default 60).") var cacheMaxAge: Int?
@@ -50,6 +52,14 @@ struct ServeOptions: ParsableArguments {
         if let lifetime = try ssaLifetime ?? environment["REGISTRAR_SSA_LIFETIME"].map({ try integer($0, "REGISTRAR_SSA_LIFETIME") }) {
             guard (30...86_400).contains(lifetime) else { throw CLIError("the SSA lifetime must be from 30 to 86400 seconds") }
             configuration.ssaLifetime = TimeInterval(lifetime)
+        }
+        if let lifetime = try accessTokenLifetime
+            ?? environment["REGISTRAR_ACCESS_TOKEN_LIFETIME"].map({ try integer($0, "REGISTRAR_ACCESS_TOKEN_LIFETIME") })
+        {
+            // Short by design: a stolen token is useless without the certificate's key, and a status
+            // change reaches a live token anyway, since every request checks the software's status.
+            guard (30...3600).contains(lifetime) else { throw CLIError("the access token lifetime must be from 30 to 3600 seconds") }
+            configuration.accessTokenLifetime = TimeInterval(lifetime)
         }
         if let name = signingAlgorithm ?? environment["REGISTRAR_SIGNING_ALGORITHM"] {
             guard let value = SigningAlgorithm(rawValue: name.uppercased()) else {

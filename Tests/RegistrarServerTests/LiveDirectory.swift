@@ -110,16 +110,18 @@ struct LiveDirectory: Sendable {
 
 extension LiveDirectory {
     /// Issues a certificate for the sandbox software over the API from a CSR openssl made; the key stays
-    /// in `PURPOSE.key`, the certificate is written to `PURPOSE.pem`. Returns the record and its DER.
-    func issueCertificate(_ purpose: String, openssl: OpenSSLCommand) async throws -> (IssuedCertificate, Data) {
-        let csr = try await openssl.makeCSR(name: purpose, key: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
+    /// in `NAME.key`, the certificate is written to `NAME.pem` (NAME is the purpose unless given).
+    /// Returns the record and its DER.
+    func issueCertificate(_ purpose: String, name: String? = nil, openssl: OpenSSLCommand) async throws -> (IssuedCertificate, Data) {
+        let name = name ?? purpose
+        let csr = try await openssl.makeCSR(name: name, key: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
         let path =
             "/organisations/\(credentials.providerOrganisationID)/software-statements/\(credentials.softwareStatementID)/certificates?purpose=\(purpose)"
         let issued = try await request(
             .post, path, token: credentials.providerToken, body: Data(csr.utf8), contentType: "application/pkcs10"
         )
         .json(IssuedCertificate.self)
-        try openssl.write("\(purpose).pem", issued.certificatePEM)
+        try openssl.write("\(name).pem", issued.certificatePEM)
         let body = issued.certificatePEM.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
         guard let der = Data(base64Encoded: body) else { throw CertificateNotIssued(answer: issued.certificatePEM) }
         return (issued, der)

@@ -130,3 +130,36 @@ import Testing
         }
     }
 }
+
+/// Replay bookkeeping: a one-time value is accepted once until it expires, on every back end, and
+/// noting it does not move the directory revision (the published documents' caches stay warm).
+@Suite struct UsedValueConformanceTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test(arguments: StoreBackend.available)
+    func aValueIsFirstUsedOnceUntilItExpires(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let expiry = now.addingTimeInterval(300)
+        #expect(try await store.noteFirstUse(of: "client-assertion:a:jti-1", until: expiry, now: now))
+        #expect(try await store.noteFirstUse(of: "client-assertion:a:jti-1", until: expiry, now: now.addingTimeInterval(10)) == false)
+        #expect(try await store.noteFirstUse(of: "client-assertion:b:jti-1", until: expiry, now: now), "scoped by client")
+        #expect(try await store.currentRevision() == 0)
+        // Once expired, the value is free again (the assertion carrying it would be refused as expired anyway).
+        #expect(
+            try await store.noteFirstUse(
+                of: "client-assertion:a:jti-1", until: expiry.addingTimeInterval(600), now: expiry.addingTimeInterval(1)))
+        try await store.close()
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func concurrentFirstUsesOfOneValueAdmitExactlyOne(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let expiry = now.addingTimeInterval(300)
+        let admitted = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<16 { group.addTask { try await store.noteFirstUse(of: "jti-race", until: expiry, now: now) } }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(admitted == 1)
+        try await store.close()
+    }
+}

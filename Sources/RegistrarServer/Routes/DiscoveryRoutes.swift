@@ -67,6 +67,13 @@ struct DirectoryDiscovery: Codable {
     var organisation_status_endpoint: String
     var software_statement_status_endpoint: String
     var service_documentation: String
+    // RFC 8414 metadata of the directory's own OAuth server (POST /token).
+    var token_endpoint: String
+    var grant_types_supported = ["client_credentials"]
+    var token_endpoint_auth_methods_supported = ["private_key_jwt"]
+    var token_endpoint_auth_signing_alg_values_supported = SigningAlgorithm.allCases.map(\.rawValue)
+    var tls_client_certificate_bound_access_tokens = true
+    var scopes_supported = DirectoryScope.allCases.map(\.rawValue)
 
     init(configuration: ServerConfiguration) {
         let base = configuration.keystore.baseURL
@@ -79,5 +86,6 @@ struct DirectoryDiscovery: Codable {
         organisation_status_endpoint = "\(base)/status/organisations"
         software_statement_status_endpoint = "\(base)/status/software-statements"
         service_documentation = "\(base)/openapi.yaml"
+        token_endpoint = configuration.tokenSettings.tokenEndpoint
     }
 }
