@@ -76,6 +76,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The registration role (RFC 7591/7592): request decoding, named checks, profiles, clients.
+        .target(
+            name: "Registration",
+            dependencies: [
+                "Directory", "Keys", "PKI",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "Storage",
             dependencies: [
@@ -89,7 +98,7 @@ let package = Package(
         .target(
             name: "RegistrarServer",
             dependencies: [
-                "Directory", "Storage", "Keys", "PKI",
+                "Directory", "Registration", "Storage", "Keys", "PKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -128,6 +137,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory", "Keys"]),
+        .testTarget(
+            name: "RegistrationTests",
+            dependencies: [
+                "Registration", "Directory", "Keys", "PKI", "Storage", "ChildProcess",
+                .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         .testTarget(
             name: "TrustedListsTests",
             dependencies: ["TrustedLists", "ChildProcess", .product(name: "X509", package: "swift-certificates")]

@@ -31,9 +31,14 @@ public struct APIToken: Codable, Sendable, Equatable, StoredRecord {
     /// A new token and its secret. The secret has 256 bits of randomness and a recognisable prefix so
     /// that secret scanners can find leaked ones.
     public static func issue(role: Role, organisationID: String?, label: String, at: Date) -> (token: APIToken, secret: String) {
-        let secret = "rgr_" + Base64URL.encode(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
+        let secret = randomSecret(prefix: "rgr_")
         let token = APIToken(id: hash(of: secret), role: role, organisationID: organisationID, label: label, createdAt: at, updatedAt: at)
         return (token, secret)
+    }
+
+    /// 256 random bits in base64url behind a recognisable prefix (for secret scanners).
+    public static func randomSecret(prefix: String) -> String {
+        prefix + Base64URL.encode(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
     }
 
     public static func hash(of secret: String) -> String {

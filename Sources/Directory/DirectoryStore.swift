@@ -13,6 +13,9 @@ public enum RecordCollection: String, Sendable, CaseIterable, Codable {
     case certificates
     case trustAnchors = "trust_anchors"
     case trustedLists = "trusted_lists"
+    /// The registration role's clients and their registration access tokens.
+    case registeredClients = "registered_clients"
+    case registrationTokens = "registration_tokens"
 }
 
 /// A record the store can keep: it names its collection, its id and, where it belongs to another record

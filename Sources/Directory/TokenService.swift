@@ -71,7 +71,7 @@ public struct TokenService: Sendable {
         let parts = try? CompactJWS.decode(token)
         guard let parts, parts.header.typ?.lowercased() == AccessTokenClaims.type || parts.header.typ?.lowercased() == "application/at+jwt"
         else { throw DirectoryError.unauthenticated("the bearer token is not an access token of this directory") }
-        let candidates = keys.keys.filter { parts.header.kid == nil || $0.kid == parts.header.kid }
+        let candidates = keys.candidates(forKID: parts.header.kid)
         guard let payload = candidates.lazy.compactMap({ try? CompactJWS.verify(token, with: $0).payload }).first,
             let claims = try? JSONDecoder().decode(AccessTokenClaims.self, from: payload)
         else { throw DirectoryError.unauthenticated("the access token's signature does not verify with the directory's keys") }

@@ -60,6 +60,12 @@ public struct JSONWebKeySet: Codable, Sendable, Hashable {
 
     public init(keys: [JSONWebKey]) { self.keys = keys }
 
+    /// The keys that may have signed a JWS whose header names `kid`: those with that kid, and keys
+    /// published without one (an operator's PEM key); all of them when the header names none.
+    public func candidates(forKID kid: String?) -> [JSONWebKey] {
+        keys.filter { kid == nil || $0.kid == nil || $0.kid == kid }
+    }
+
     /// Deterministic bytes (sorted members), so equal sets give equal ETags.
     public func encoded() throws -> Data {
         try JOSEJSON.encoder.encode(self)

@@ -11,7 +11,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let runtime: DirectoryRuntime
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let authorization = request.headers[.authorization] else { return try await next(request, context) }
+        guard let authorization = request.headers[.authorization], !RegistrationRoutes.isRegistrationPath(request.uri.path) else {
+            return try await next(request, context)
+        }
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw DirectoryError.unauthenticated("the Authorization header must be Bearer <token>")

@@ -3,6 +3,7 @@ import Foundation
 import Keys
 import Logging
 import PKI
+import Registration
 import Synchronization
 import X509
 
@@ -21,6 +22,8 @@ public final class DirectoryRuntime: Sendable {
     public let certificates: ParticipantCertificates
     public let trust: TrustAnchorRegistry
     public let tokens: TokenService
+    /// The registration role (RFC 7591/7592), trusting this directory's own SSAs.
+    public let registry: ClientRegistry
     let documents = DocumentCache()
     private let preparedAssertions = RevisionScopedCache<PreparedAssertion>(capacity: 10_000)
     private let callers = RevisionScopedCache<Caller>(capacity: 10_000)
@@ -50,6 +53,13 @@ public final class DirectoryRuntime: Sendable {
         self.certificates = ParticipantCertificates(directory: directory, authority: certificateAuthority, profile: configuration.profile)
         self.trust = TrustAnchorRegistry(store: store, authority: certificateAuthority)
         self.tokens = TokenService(directory: directory, settings: configuration.tokenSettings)
+        let local = LocalDirectorySource(store: store, keystore: configuration.keystore)
+        let keyring = self.keyring
+        self.registry = ClientRegistry(
+            settings: configuration.registrationSettings,
+            environment: RegistrationEnvironment(
+                issuers: [TrustedSSAIssuer(issuer: configuration.resolvedSSAIssuer) { try await keyring.publishedJWKS() }],
+                keystores: local, statuses: local, store: store))
         self.logger = logger
         try await keyring.ensureSigningKeys(algorithm: configuration.signingAlgorithm, by: .system)
         try await certificateAuthority.ensureExists(by: .system)

@@ -27,7 +27,10 @@ struct ProblemMiddleware: RouterMiddleware {
                     ).response(extraHeaders: headers)
                 }
             }
-            if path == TokenRoutes.path { return OAuthErrorResponse.make(for: error, logger: context.logger) }
+            if path == TokenRoutes.path { return OAuthErrorResponse.make(for: error, otherwise: "invalid_request", logger: context.logger) }
+            if RegistrationRoutes.isRegistrationPath(path) {
+                return OAuthErrorResponse.make(for: error, otherwise: "invalid_client_metadata", logger: context.logger)
+            }
             guard var (problem, headers) = Problem.from(error) else {
                 context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(path)"])
                 return Problem(
@@ -43,9 +46,10 @@ struct ProblemMiddleware: RouterMiddleware {
 }
 
 /// The OAuth endpoints answer every error in their own format (RFC 6749 §5.2), not as problem documents:
-/// a refused credential is `invalid_client`, anything else the client sent wrong is `invalid_request`.
+/// a refused credential is `invalid_client`, anything else the client sent wrong is the endpoint's
+/// general code (`invalid_request` at the token endpoint, `invalid_client_metadata` at registration).
 enum OAuthErrorResponse {
-    static func make(for error: any Error, logger: Logger) -> Response {
+    static func make(for error: any Error, otherwise generalCode: String, logger: Logger) -> Response {
         let oauth: OAuthError
         switch error {
         case let known as OAuthError:
@@ -60,12 +64,13 @@ enum OAuthErrorResponse {
             }
             // The server's own trouble (a store outage) stays a problem document with its 5xx status.
             guard problem.status < 500 else { return problem.response(extraHeaders: headers) }
-            oauth = .invalidRequest(problem.detail)
+            oauth = OAuthError(generalCode, problem.detail)
         }
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-store"
         headers[TokenRoutes.pragma] = "no-cache"
+        if oauth.code == "invalid_token" { headers[.wwwAuthenticate] = #"Bearer error="invalid_token""# }
         let body = (try? JSONEncoder().encode(["error": oauth.code, "error_description": oauth.description])) ?? Data()
         return Response(status: .init(code: oauth.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }

@@ -56,6 +56,7 @@ public enum RegistrarApplication {
         CertificateRoutes.register(on: &routes, runtime: runtime)
         TrustRoutes.register(on: &routes, runtime: runtime)
         TokenRoutes.register(on: &routes, runtime: runtime)
+        RegistrationRoutes.register(on: &routes, runtime: runtime)
         let finished = RouteCatalogue(routes: routes.routes)
         catalogue.set(finished)
         return (router, finished)

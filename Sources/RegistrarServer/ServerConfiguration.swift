@@ -2,6 +2,7 @@ import Directory
 import Foundation
 import Keys
 import PKI
+import Registration
 import Storage
 
 /// Everything a `registrar serve` process is told. Flags on the command line, or `REGISTRAR_*`
@@ -28,6 +29,10 @@ public struct ServerConfiguration: Sendable {
     public var tls: TLSSettings?
     /// How long an access token from `POST /token` is good for.
     public var accessTokenLifetime: TimeInterval = 300
+    /// The registration role's profile; by default the one matching the directory's SSA profile.
+    public var registrationProfile: RegistrationProfile.Name?
+    /// Rotate the registration access token on every RFC 7592 update.
+    public var rotateRegistrationTokens = false
 
     public init() {}
 
@@ -41,6 +46,23 @@ public struct ServerConfiguration: Sendable {
     /// The directory's own OAuth server: it issues access tokens for its API, at its public URL.
     public var tokenSettings: TokenSettings {
         TokenSettings(issuer: publicURL, tokenEndpoint: "\(publicURL)/token", accessTokenLifetime: accessTokenLifetime)
+    }
+
+    /// The registration endpoint as this server runs it: its issuer is the public URL.
+    public var registrationSettings: RegistrationSettings {
+        let name =
+            registrationProfile
+            ?? {
+                switch profile {
+                case .obie: .fapiOBIE;
+                case .cdr: .cdr;
+                case .ofb: .ofb
+                }
+            }()
+        var settings = RegistrationSettings(
+            issuer: publicURL, registrationEndpoint: "\(publicURL)/register", profile: RegistrationProfile.named(name))
+        settings.rotateTokenOnUpdate = rotateRegistrationTokens
+        return settings
     }
 
     public var issuerSettings: SSAIssuer.Settings {

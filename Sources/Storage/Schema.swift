@@ -73,6 +73,11 @@ enum Schema {
                 "CREATE INDEX used_values_expiry ON used_values (expires_at)",
             ]
         ),
+        Migration(
+            name: "0005-registered-clients",
+            sqlite: [RecordCollection.registeredClients, .registrationTokens].flatMap(sqliteTable),
+            postgres: [RecordCollection.registeredClients, .registrationTokens].flatMap(postgresTable)
+        ),
     ]
 
     /// A migration, once released, never changes; a new collection gets its table in a new migration.

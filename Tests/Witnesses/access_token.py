@@ -3,6 +3,8 @@
 usage: access_token.py assertion KEY_PEM CLIENT_ID AUDIENCE [JTI] [EXPIRES_IN_SECONDS]
            prints a private_key_jwt client assertion (RFC 7523) signed ES256 or PS256 with KEY_PEM,
            its kid the RFC 7638 thumbprint
+       access_token.py sign KEY_PEM CLAIMS_JSON
+           prints a JWT of CLAIMS_JSON (iat, exp and jti added when absent) signed like an assertion
        access_token.py check BASE_URL ACCESS_TOKEN CERT_PEM CLIENT_ID SERVER_CA_PEM
            verifies an access token as a resource server would: signature against the directory JWKS
            from discovery, typ at+jwt (RFC 9068), iss/aud, exp, and cnf.x5t#S256 = the certificate's
@@ -38,6 +40,19 @@ def assertion(key_pem, client_id, audience, jti=None, expires_in="300"):
     print(token.serialize())
 
 
+def sign(key_pem, claims_json):
+    with open(key_pem, "rb") as handle:
+        key = jwk.JWK.from_pem(handle.read())
+    claims = json.loads(claims_json)
+    now = int(time.time())
+    claims.setdefault("iat", now)
+    claims.setdefault("exp", now + 300)
+    claims.setdefault("jti", str(uuid.uuid4()))
+    token = jwt.JWT(header={"alg": "ES256" if key["kty"] == "EC" else "PS256", "kid": key.thumbprint(), "typ": "JWT"}, claims=claims)
+    token.make_signed_token(key)
+    print(token.serialize())
+
+
 def fetch(url, server_ca):
     context = ssl.create_default_context(cafile=server_ca)
     with urllib.request.urlopen(url, timeout=10, context=context) as response:
@@ -66,4 +81,4 @@ def check(base, token, cert_pem, client_id, server_ca):
 
 if __name__ == "__main__":
     command, arguments = sys.argv[1], sys.argv[2:]
-    {"assertion": assertion, "check": check}[command](*arguments)
+    {"assertion": assertion, "sign": sign, "check": check}[command](*arguments)

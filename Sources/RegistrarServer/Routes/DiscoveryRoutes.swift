@@ -74,6 +74,14 @@ struct DirectoryDiscovery: Codable {
     var token_endpoint_auth_signing_alg_values_supported = SigningAlgorithm.allCases.map(\.rawValue)
     var tls_client_certificate_bound_access_tokens = true
     var scopes_supported = DirectoryScope.allCases.map(\.rawValue)
+    // RFC 7591 registration role of this deployment.
+    var registration_endpoint: String
+    var registration_profile: String
+    var id_token_signing_alg_values_supported = SigningAlgorithm.allCases.map(\.rawValue)
+    var request_object_signing_alg_values_supported = SigningAlgorithm.allCases.map(\.rawValue)
+    var tls_client_auth_subject_dn_supported = true
+    /// RFC 8705 §5: the endpoints that need a client certificate; this listener serves them itself.
+    var mtls_endpoint_aliases: [String: String]
 
     init(configuration: ServerConfiguration) {
         let base = configuration.keystore.baseURL
@@ -87,5 +95,9 @@ struct DirectoryDiscovery: Codable {
         software_statement_status_endpoint = "\(base)/status/software-statements"
         service_documentation = "\(base)/openapi.yaml"
         token_endpoint = configuration.tokenSettings.tokenEndpoint
+        let registration = configuration.registrationSettings
+        registration_endpoint = registration.registrationEndpoint
+        registration_profile = registration.profile.name.rawValue
+        mtls_endpoint_aliases = ["token_endpoint": token_endpoint, "registration_endpoint": registration_endpoint]
     }
 }

@@ -1,0 +1,82 @@
+import Directory
+import Foundation
+import Keys
+
+/// A directory whose SSAs this registration endpoint accepts: the `iss` its SSAs carry and where its
+/// signing keys come from (the local directory's keyring, or keys an operator configured).
+public struct TrustedSSAIssuer: Sendable {
+    public var issuer: String
+    public var keys: @Sendable () async throws -> JSONWebKeySet
+
+    public init(issuer: String, keys: @escaping @Sendable () async throws -> JSONWebKeySet) {
+        self.issuer = issuer
+        self.keys = keys
+    }
+}
+
+/// Where a software statement's signing keys are published (the SSA's `software_jwks_endpoint`).
+public protocol SoftwareKeystoreSource: Sendable {
+    /// The active keys at `url`; throws `OAuthError` saying why they cannot be had.
+    func keys(at url: String) async throws -> JSONWebKeySet
+}
+
+/// Whether a directory still lists a software statement and its organisation as Active.
+public protocol ParticipantStatusSource: Sendable {
+    func isActive(softwareID: String, organisationID: String?, issuer: String) async throws -> Bool
+}
+
+/// What the checks consult outside the request: trusted issuers, keystores, statuses, and the replay
+/// store for request-JWT `jti`s.
+public struct RegistrationEnvironment: Sendable {
+    public var issuers: [TrustedSSAIssuer]
+    public var keystores: any SoftwareKeystoreSource
+    public var statuses: any ParticipantStatusSource
+    public var store: any DirectoryStore
+
+    public init(
+        issuers: [TrustedSSAIssuer], keystores: any SoftwareKeystoreSource, statuses: any ParticipantStatusSource, store: any DirectoryStore
+    ) {
+        self.issuers = issuers
+        self.keystores = keystores
+        self.statuses = statuses
+        self.store = store
+    }
+}
+
+/// The local directory as keystore and status source, for a registration role in the same deployment
+/// (the sandbox runs both): keystore URLs under the directory's own public URL are read from its store.
+public struct LocalDirectorySource: SoftwareKeystoreSource, ParticipantStatusSource {
+    let views: PublishedViews
+    let store: any DirectoryStore
+    let urls: KeystoreURLs
+
+    public init(store: any DirectoryStore, keystore: KeystoreURLs) {
+        self.store = store
+        self.views = PublishedViews(store: store)
+        self.urls = keystore
+    }
+
+    public func keys(at url: String) async throws -> JSONWebKeySet {
+        // {base}/organisations/{org}/software-statements/{software}/jwks
+        let prefix = "\(urls.baseURL)/organisations/"
+        let path = url.hasPrefix(prefix) ? url.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false) : []
+        guard path.count == 4, path[1] == "software-statements", path[3] == "jwks" else {
+            throw OAuthError.invalidSoftwareStatement(
+                "the software JWKS \(url.prefix(200)) is not in a keystore this server can read (only \(urls.baseURL) is configured)")
+        }
+        do {
+            return try await views.keystore(organisationID: String(path[0]), softwareID: String(path[2]), selection: .active)
+        } catch DirectoryError.notFound(let reason) {
+            throw OAuthError.invalidSoftwareStatement("the software JWKS \(url.prefix(200)) does not exist: \(reason)")
+        }
+    }
+
+    public func isActive(softwareID: String, organisationID: String?, issuer: String) async throws -> Bool {
+        guard RecordIdentifier.isWellFormed(softwareID),
+            let software = try await store.record(SoftwareStatement.self, id: softwareID)?.record,
+            let organisation = try await store.record(Organisation.self, id: software.organisationID)?.record
+        else { return false }
+        if let organisationID, organisationID != organisation.id { return false }
+        return software.status == .active && organisation.status == .active
+    }
+}

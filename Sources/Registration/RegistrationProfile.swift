@@ -1,0 +1,89 @@
+/// An ecosystem's registration rules: a list of named checks, run in order, and how the response looks.
+///
+/// ```swift
+/// let profile = RegistrationProfile.fapiOBIE
+/// for check in profile.checks { try await check.run(&context, environment) }
+/// ```
+public struct RegistrationProfile: Sendable {
+    public enum Name: String, Sendable, CaseIterable {
+        case fapiOBIE = "fapi-obie"
+        case cdr
+        case ofb
+    }
+
+    public let name: Name
+    public let checks: [RegistrationCheck]
+    /// The SSA's claims are copied into the stored metadata and the response (CDR, Brasil).
+    public let flattensSoftwareStatement: Bool
+    /// One client per software statement (CDR); a second registration is refused.
+    public let oneClientPerSoftware: Bool
+
+    public static func named(_ name: Name) -> RegistrationProfile {
+        switch name {
+        case .fapiOBIE: fapiOBIE
+        case .cdr: cdr
+        case .ofb: ofb
+        }
+    }
+
+    static let fapiAlgorithms: Set<String> = ["PS256", "ES256"]
+
+    /// UK Open Banking DCR v3.3 with FAPI 1 Advanced.
+    public static let fapiOBIE = RegistrationProfile(
+        name: .fapiOBIE,
+        checks: [
+            RequestChecks.signed, MetadataChecks.clientCertificatePresented, SoftwareStatementChecks.present,
+            SoftwareStatementChecks.signedByTrustedIssuer, SoftwareStatementChecks.issuedInThePast,
+            SoftwareStatementChecks.softwareStillActive,
+            RequestChecks.signedBySoftwareKey, RequestChecks.claimsNameThisExchange, RequestChecks.softwareIDMatches,
+            MetadataChecks.certificateNamesTheSoftware, MetadataChecks.redirectURIsWithinSSA(takeSSAsWhenOmitted: true),
+            MetadataChecks.keysByReferenceOnly, MetadataChecks.tokenEndpointAuthentication,
+            MetadataChecks.allowedValues([
+                "grant_types": ["authorization_code", "client_credentials", "refresh_token"],
+                "response_types": ["code", "code id_token"],
+                "id_token_signed_response_alg": fapiAlgorithms, "request_object_signing_alg": fapiAlgorithms,
+                "application_type": ["web", "mobile", "native"],
+            ]),
+            MetadataChecks.scopesWithinRoles(
+                ["AISP": ["accounts"], "PISP": ["payments"], "CBPII": ["fundsconfirmations"]], always: ["openid"]),
+            // Last: a refused request does not burn its jti, so a corrected retry may reuse nothing else.
+            RequestChecks.notReplayed,
+        ],
+        flattensSoftwareStatement: false, oneClientPerSoftware: false)
+
+    /// Australia's Consumer Data Right: DCR with a CDR Register SSA (which expires).
+    public static let cdr = RegistrationProfile(
+        name: .cdr,
+        checks: [
+            RequestChecks.signed, MetadataChecks.clientCertificatePresented, SoftwareStatementChecks.present,
+            SoftwareStatementChecks.signedByTrustedIssuer, SoftwareStatementChecks.notExpired, SoftwareStatementChecks.softwareStillActive,
+            RequestChecks.signedBySoftwareKey, RequestChecks.claimsNameThisExchange, RequestChecks.softwareIDMatches,
+            MetadataChecks.redirectURIsWithinSSA(takeSSAsWhenOmitted: true), MetadataChecks.keysByReferenceOnly,
+            MetadataChecks.tokenEndpointAuthentication,
+            MetadataChecks.allowedValues([
+                "grant_types": ["authorization_code", "client_credentials", "refresh_token"],
+                "response_types": ["code", "code id_token"],
+                "id_token_signed_response_alg": fapiAlgorithms, "request_object_signing_alg": fapiAlgorithms,
+                "application_type": ["web"],
+            ]),
+            RequestChecks.notReplayed,
+        ],
+        flattensSoftwareStatement: true, oneClientPerSoftware: true)
+
+    /// Open Finance Brasil DCR/DCM: JSON requests, an SSA at most 5 minutes old, certificate rules.
+    public static let ofb = RegistrationProfile(
+        name: .ofb,
+        checks: [
+            MetadataChecks.clientCertificatePresented, SoftwareStatementChecks.present, SoftwareStatementChecks.signedByTrustedIssuer,
+            SoftwareStatementChecks.issuedWithin(300), SoftwareStatementChecks.softwareStillActive, RequestChecks.softwareIDMatches,
+            MetadataChecks.brasilCertificateSubject, MetadataChecks.redirectURIsWithinSSA(takeSSAsWhenOmitted: false),
+            MetadataChecks.keysByReferenceOnly, MetadataChecks.tokenEndpointAuthentication,
+            MetadataChecks.allowedValues([
+                "grant_types": ["authorization_code", "client_credentials", "refresh_token", "implicit"],
+                "response_types": ["code", "code id_token"],
+                "id_token_signed_response_alg": fapiAlgorithms, "request_object_signing_alg": fapiAlgorithms,
+                "application_type": ["web"],
+            ]),
+        ],
+        flattensSoftwareStatement: true, oneClientPerSoftware: false)
+}

@@ -1,0 +1,50 @@
+import Directory
+import Foundation
+import Keys
+
+/// A decoded registration request: a signed request JWT (`application/jwt`, UK and CDR) whose claims
+/// are the client metadata, or plain JSON metadata (`application/json`, Brasil). Nothing is trusted
+/// yet; the profile's checks decide.
+public struct RegistrationRequest: Sendable {
+    public enum Form: Sendable, Equatable {
+        case signedJWT
+        case json
+    }
+
+    public var form: Form
+    public var metadata: ClientMetadata
+    /// The compact request JWT, its header and registered claims (signed form only).
+    public var jwt: String?
+    public var header: JOSEHeader?
+    public var claims: RegisteredClaims?
+
+    /// A request body is a few kilobytes; an SSA with many roles and keys stays well below this.
+    public static let maximumBytes = 64 * 1024
+    public static let jwtTypes: Set<String> = ["application/jwt", "application/jose"]
+
+    public static func decode(_ body: Data, mediaType: String?) throws -> RegistrationRequest {
+        guard body.count <= maximumBytes else {
+            throw OAuthError.invalidClientMetadata("the registration request is larger than \(maximumBytes) bytes")
+        }
+        switch mediaType {
+        case let type? where jwtTypes.contains(type):
+            let token = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let parts = try? CompactJWS.decode(token), let members = object(parts.payload),
+                let claims = RegisteredClaims.read(parts.payload)
+            else { throw OAuthError.invalidClientMetadata("the request body is not a signed JWT whose claims are a JSON object") }
+            return RegistrationRequest(
+                form: .signedJWT, metadata: ClientMetadata(members: members), jwt: token, header: parts.header, claims: claims)
+        case "application/json"?:
+            guard let members = object(body) else { throw OAuthError.invalidClientMetadata("the request body is not a JSON object") }
+            return RegistrationRequest(form: .json, metadata: ClientMetadata(members: members))
+        default:
+            throw OAuthError.invalidClientMetadata(
+                "send the registration request as application/jwt (a signed request JWT) or application/json, not \(mediaType ?? "no Content-Type")"
+            )
+        }
+    }
+
+    static func object(_ data: Data) -> [String: JSONValue]? {
+        try? JSONDecoder().decode([String: JSONValue].self, from: data)
+    }
+}

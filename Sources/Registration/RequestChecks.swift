@@ -1,0 +1,73 @@
+import Directory
+import Foundation
+import Keys
+
+/// The checks on the request JWT: who signed it, for whom, when, and only once.
+public enum RequestChecks {
+    /// UK and CDR: the request is a signed JWT, not plain JSON.
+    public static let signed = RegistrationCheck("request is a signed JWT") { context, _ in
+        guard context.request.form == .signedJWT else {
+            throw OAuthError.invalidClientMetadata("this server accepts registration requests as signed JWTs (application/jwt) only")
+        }
+    }
+
+    /// Holder of key: the request JWT verifies with an active key of the software's JWKS, the one the
+    /// SSA names (PS256 or ES256).
+    public static let signedBySoftwareKey = RegistrationCheck("request signed by a key of the software's JWKS") { context, environment in
+        guard context.request.form == .signedJWT, let jwt = context.request.jwt, let header = context.request.header else { return }
+        let ssa = try context.requireSSA()
+        guard let url = ssa.jwksURI else { throw OAuthError.invalidSoftwareStatement("the software statement names no software JWKS") }
+        let keys = try await environment.keystores.keys(at: url).candidates(forKID: header.kid)
+        guard keys.contains(where: { (try? CompactJWS.verify(jwt, with: $0)) != nil }) else {
+            throw OAuthError.invalidClientMetadata(
+                "the request JWT's signature does not verify with an active key of the software's JWKS (kid \(header.kid?.prefix(64) ?? "none"))"
+            )
+        }
+    }
+
+    /// `iss` is the software, `aud` this server, `exp` ahead (and not too far), `iat` not in the future.
+    public static let claimsNameThisExchange = RegistrationCheck("request JWT iss, aud, exp and iat") { context, _ in
+        guard context.request.form == .signedJWT, let claims = context.request.claims else { return }
+        let ssa = try context.requireSSA()
+        let settings = context.settings
+        guard claims.issuer == ssa.softwareID else {
+            throw OAuthError.invalidClientMetadata("the request JWT's iss must be the software_id \(ssa.softwareID ?? "")")
+        }
+        guard claims.audience.contains(where: settings.audiences.contains) else {
+            throw OAuthError.invalidClientMetadata("the request JWT's aud must be this server's issuer \(settings.issuer)")
+        }
+        guard let expiry = claims.expiresAt, expiry.timeIntervalSince(context.now) > -settings.clockSkew else {
+            throw OAuthError.invalidClientMetadata("the request JWT has expired or has no exp")
+        }
+        guard expiry.timeIntervalSince(context.now) <= settings.maximumRequestLifetime + settings.clockSkew else {
+            throw OAuthError.invalidClientMetadata(
+                "the request JWT's exp is more than \(Int(settings.maximumRequestLifetime)) seconds ahead")
+        }
+        if let issued = claims.issuedAt, issued.timeIntervalSince(context.now) > settings.clockSkew {
+            throw OAuthError.invalidClientMetadata("the request JWT's iat is in the future")
+        }
+    }
+
+    /// A request JWT is accepted once: its `jti` is remembered until it expires.
+    public static let notReplayed = RegistrationCheck("request JWT not replayed") { context, environment in
+        guard context.request.form == .signedJWT, let claims = context.request.claims else { return }
+        guard let jti = claims.jwtID, !jti.isEmpty, jti.utf8.count <= 256, let expiry = claims.expiresAt else {
+            throw OAuthError.invalidClientMetadata("the request JWT needs a jti of at most 256 bytes")
+        }
+        let key = "registration-request:\(claims.issuer ?? ""):\(jti)"
+        guard try await environment.store.noteFirstUse(of: key, until: expiry, now: context.now) else {
+            throw OAuthError.invalidClientMetadata("the request JWT was already used (jti \(jti.prefix(64)))")
+        }
+    }
+
+    /// The metadata's `software_id`, when given, is the SSA's; an update keeps the client's software.
+    public static let softwareIDMatches = RegistrationCheck("software_id matches the software statement") { context, _ in
+        let ssa = try context.requireSSA()
+        if let named = try context.metadata.softwareID, named != ssa.softwareID {
+            throw OAuthError.invalidClientMetadata("software_id \(named.prefix(64)) differs from the software statement's")
+        }
+        if let existing = context.existing, existing.softwareID != ssa.softwareID {
+            throw OAuthError.invalidSoftwareStatement("the software statement is for another software than this client's")
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Directory
+import Foundation
+import Keys
+
+/// The checks on the software statement assertion itself (RFC 7591 §2.3 and §3.1.1).
+public enum SoftwareStatementChecks {
+    /// RFC 7591 §3.1.1: every profile here registers only software that presents an SSA.
+    public static let present = RegistrationCheck("software statement present") { context, _ in
+        guard let statement = try context.metadata.softwareStatement, !statement.isEmpty else {
+            throw OAuthError.invalidSoftwareStatement("the request carries no software_statement")
+        }
+        context.softwareStatement = statement
+    }
+
+    /// The SSA is a JWS (PS256 or ES256) whose `iss` is a trusted directory and whose signature verifies
+    /// with one of that directory's keys. An unknown issuer is unapproved; a bad signature is invalid.
+    public static let signedByTrustedIssuer = RegistrationCheck("software statement signed by a trusted issuer") { context, environment in
+        guard let statement = context.softwareStatement, let parts = try? CompactJWS.decode(statement),
+            let members = RegistrationRequest.object(parts.payload)
+        else { throw OAuthError.invalidSoftwareStatement("the software_statement is not a signed JWT whose claims are a JSON object") }
+        guard SigningAlgorithm(rawValue: parts.header.alg) != nil else {
+            throw OAuthError.invalidSoftwareStatement(
+                "the software statement is signed with \(parts.header.alg.prefix(20)); PS256 or ES256 only")
+        }
+        let claims = SoftwareStatementClaims(members: members)
+        guard let issuer = claims.issuer, let trusted = environment.issuers.first(where: { $0.issuer == issuer }) else {
+            throw OAuthError.unapprovedSoftwareStatement(
+                "the software statement's issuer \(claims.issuer?.prefix(100) ?? "(none)") is not a directory this server trusts")
+        }
+        let keys = try await trusted.keys().candidates(forKID: parts.header.kid)
+        guard keys.contains(where: { (try? CompactJWS.verify(statement, with: $0)) != nil }) else {
+            throw OAuthError.invalidSoftwareStatement(
+                "the software statement's signature does not verify with the keys of \(issuer) (kid \(parts.header.kid?.prefix(64) ?? "none"))"
+            )
+        }
+        guard claims.softwareID?.isEmpty == false else {
+            throw OAuthError.invalidSoftwareStatement("the software statement has no software_id")
+        }
+        context.ssa = claims
+    }
+
+    /// CDR: the SSA carries `exp`, and it has not passed.
+    public static let notExpired = RegistrationCheck("software statement not expired") { context, _ in
+        let ssa = try context.requireSSA()
+        guard let expiry = ssa.expiresAt else { throw OAuthError.invalidSoftwareStatement("the software statement has no exp") }
+        guard expiry.timeIntervalSince(context.now) > -context.settings.clockSkew else {
+            throw OAuthError.invalidSoftwareStatement("the software statement expired at \(Int(expiry.timeIntervalSince1970))")
+        }
+    }
+
+    /// Brasil: the SSA was issued at most `seconds` ago (and not in the future).
+    public static func issuedWithin(_ seconds: TimeInterval) -> RegistrationCheck {
+        RegistrationCheck("software statement issued within \(Int(seconds)) seconds") { context, _ in
+            let ssa = try context.requireSSA()
+            guard let issued = ssa.issuedAt else { throw OAuthError.invalidSoftwareStatement("the software statement has no iat") }
+            let age = context.now.timeIntervalSince(issued)
+            guard age <= seconds + context.settings.clockSkew, age >= -context.settings.clockSkew else {
+                throw OAuthError.invalidSoftwareStatement(
+                    "the software statement was issued \(Int(age)) seconds ago; at most \(Int(seconds)) are accepted")
+            }
+        }
+    }
+
+    /// UK: `iat` present and not in the future.
+    public static let issuedInThePast = RegistrationCheck("software statement issued in the past") { context, _ in
+        let ssa = try context.requireSSA()
+        guard let issued = ssa.issuedAt, issued.timeIntervalSince(context.now) <= context.settings.clockSkew else {
+            throw OAuthError.invalidSoftwareStatement("the software statement's iat is missing or in the future")
+        }
+    }
+
+    /// The directory still lists the software and its organisation as Active.
+    public static let softwareStillActive = RegistrationCheck("software and organisation active at the directory") { context, environment in
+        let ssa = try context.requireSSA()
+        let active = try await environment.statuses.isActive(
+            softwareID: ssa.softwareID ?? "", organisationID: ssa.organisationID, issuer: ssa.issuer ?? "")
+        guard active else {
+            throw OAuthError.unapprovedSoftwareStatement(
+                "software \(ssa.softwareID?.prefix(64) ?? "") or its organisation is not Active at \(ssa.issuer?.prefix(100) ?? "the directory")"
+            )
+        }
+    }
+}
