@@ -46,7 +46,7 @@ public struct RegistrationProfile: Sendable {
             ]),
             MetadataChecks.scopesWithinRoles(
                 ["AISP": ["accounts"], "PISP": ["payments"], "CBPII": ["fundsconfirmations"]], always: ["openid"]),
-            // Last: a refused request does not burn its jti, so a corrected retry may reuse nothing else.
+            // Last: a request refused by an earlier check does not use up its jti.
             RequestChecks.notReplayed,
         ],
         flattensSoftwareStatement: false, oneClientPerSoftware: false)
