@@ -105,7 +105,7 @@ public struct ParticipantCertificates: Sendable {
         IssuedCertificate(
             id: certificate.serialNumber.hexString, organisationID: software.organisationID, softwareID: software.id, purpose: purpose,
             subject: certificate.subject.description, certificatePEM: try CertificateBundle.pem(certificate),
-            x5tS256: Base64URL.encode(Data(try CertificateBundle.sha256Fingerprint(certificate))), status: .active, revocationReason: nil,
+            x5tS256: try CertificateBundle.x5tS256(certificate), status: .active, revocationReason: nil,
             revokedAt: nil, notBefore: certificate.notValidBefore, notAfter: certificate.notValidAfter, createdAt: now, updatedAt: now)
     }
 

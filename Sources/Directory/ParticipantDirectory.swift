@@ -283,6 +283,16 @@ public struct ParticipantDirectory: Sendable {
         return try await store.auditEvents(afterID: afterID, limit: min(max(limit, 1), 1000))
     }
 
+    /// A software statement found by its id alone, with its organisation; nil when either is missing.
+    /// For callers that know only the software (an OAuth client id, an SSA's software_id).
+    public func participant(ofSoftware softwareID: String) async throws -> (organisation: Organisation, software: SoftwareStatement)? {
+        guard RecordIdentifier.isWellFormed(softwareID),
+            let software = try await store.record(SoftwareStatement.self, id: softwareID)?.record,
+            let organisation = try await store.record(Organisation.self, id: software.organisationID)?.record
+        else { return nil }
+        return (organisation, software)
+    }
+
     // MARK: Helpers
 
     /// The organisation, after checking that the caller (when there is one) may do `action` in it.

@@ -49,10 +49,9 @@ public struct TokenService: Sendable {
         guard grantType == "client_credentials" else {
             throw OAuthError.unsupportedGrantType("this server grants client_credentials only, not \(grantType.prefix(64))")
         }
-        let (software, claims) = try await authenticate(request, at: now)
-        try await requireTransportCertificate(certificateThumbprint, of: software)
+        let (organisation, software, keys, claims) = try await authenticate(request, at: now)
+        try requireTransportCertificate(certificateThumbprint, among: keys, of: software)
         do {
-            let organisation = try await directory.storedOrganisation(software.organisationID, for: nil).record
             try StatusLifecycle.requireActive(organisation: organisation, software: software, toIssue: "access tokens")
         } catch let error as DirectoryError {
             throw OAuthError.unauthorizedClient(error.description)
@@ -88,17 +87,19 @@ public struct TokenService: Sendable {
 
     /// A software client whose organisation or software statement is no longer Active is refused.
     public func requireActive(_ client: SoftwareClient) async throws {
-        guard let software = try await store.record(SoftwareStatement.self, id: client.softwareID)?.record,
-            let organisation = try await store.record(Organisation.self, id: client.organisationID)?.record,
-            organisation.status == .active, software.status == .active
+        guard let (organisation, software) = try await directory.participant(ofSoftware: client.softwareID),
+            organisation.id == client.organisationID, organisation.status == .active, software.status == .active
         else { throw DirectoryError.unauthenticated("the access token's software statement or organisation is no longer Active") }
     }
 
     // MARK: Steps of a grant
 
     /// `private_key_jwt`: the assertion names a known software statement and is signed by one of its
-    /// active signing keys, and its claims pass `ClientAssertionRules`.
-    func authenticate(_ request: TokenRequest, at now: Date) async throws -> (SoftwareStatement, RegisteredClaims) {
+    /// active signing keys, and its claims pass `ClientAssertionRules`. Returns the software's active
+    /// keys too (read once), for the certificate check.
+    func authenticate(_ request: TokenRequest, at now: Date) async throws -> (
+        Organisation, SoftwareStatement, [JSONWebKey], RegisteredClaims
+    ) {
         guard let assertion = request.clientAssertion, request.clientAssertionType == ClientAssertionRules.assertionType else {
             throw OAuthError.invalidClient(
                 "authenticate with private_key_jwt: client_assertion_type \(ClientAssertionRules.assertionType) and a client_assertion")
@@ -106,32 +107,30 @@ public struct TokenService: Sendable {
         guard assertion.utf8.count <= 16_384, let parts = try? CompactJWS.decode(assertion),
             let claims = RegisteredClaims.read(parts.payload)
         else { throw OAuthError.invalidClient("the client_assertion is not a signed JWT") }
-        guard let clientID = claims.subject, RecordIdentifier.isWellFormed(clientID),
-            let software = try await store.record(SoftwareStatement.self, id: clientID)?.record
-        else { throw OAuthError.invalidClient("the client assertion's sub is not a software statement of this directory") }
+        guard let clientID = claims.subject, let (organisation, software) = try await directory.participant(ofSoftware: clientID) else {
+            throw OAuthError.invalidClient("the client assertion's sub is not a software statement of this directory")
+        }
         if let named = request.clientID, named != clientID {
             throw OAuthError.invalidClient("client_id \(named.prefix(64)) differs from the client assertion's sub")
         }
-        let keys = try await store.records(ParticipantKey.self, ownerID: software.id).map(\.record).filter {
-            $0.status == .active && $0.jwk.use != "tls" && (parts.header.kid == nil || $0.kid == parts.header.kid)
-        }
-        guard keys.contains(where: { (try? CompactJWS.verify(assertion, with: $0.jwk)) != nil }) else {
+        let keys = try await store.records(ParticipantKey.self, ownerID: software.id).map(\.record).filter { $0.status == .active }.map(
+            \.jwk)
+        let signingKeys = JSONWebKeySet(keys: keys.filter { $0.use != "tls" }).candidates(forKID: parts.header.kid)
+        guard signingKeys.contains(where: { (try? CompactJWS.verify(assertion, with: $0)) != nil }) else {
             throw OAuthError.invalidClient(
                 "the client assertion's signature does not verify with an active signing key of software statement \(software.id) (PS256 or ES256)"
             )
         }
         try ClientAssertionRules(audiences: [settings.tokenEndpoint, settings.issuer]).check(claims, clientID: clientID, at: now)
-        return (software, claims)
+        return (organisation, software, keys, claims)
     }
 
     /// RFC 8705 §2: the TLS client certificate is one of the software statement's transport certificates.
-    func requireTransportCertificate(_ thumbprint: String?, of software: SoftwareStatement) async throws {
+    func requireTransportCertificate(_ thumbprint: String?, among keys: [JSONWebKey], of software: SoftwareStatement) throws {
         guard let thumbprint else {
             throw OAuthError.invalidClient("the token endpoint needs the software's TLS client certificate (mutual TLS, RFC 8705)")
         }
-        let registered = try await store.records(ParticipantKey.self, ownerID: software.id).map(\.record).contains {
-            $0.status == .active && $0.jwk.use == "tls" && $0.jwk.x5tS256 == thumbprint
-        }
+        let registered = keys.contains { $0.use == "tls" && $0.x5tS256 == thumbprint }
         guard registered else {
             throw OAuthError.invalidClient(
                 "the TLS client certificate is not an active transport certificate of software statement \(software.id)")

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Keys
 import SwiftASN1
 import X509
 
@@ -50,6 +51,11 @@ public enum CertificateBundle {
     /// SHA-256 of the DER certificate: the `x5t#S256` of RFC 7517 §4.9 when base64url-encoded.
     public static func sha256Fingerprint(_ certificate: Certificate) throws -> [UInt8] {
         sha256Fingerprint(der: try der(certificate))
+    }
+
+    /// The base64url SHA-256 thumbprint, `x5t#S256` (RFC 7517 §4.9, RFC 8705 §3.1).
+    public static func x5tS256(_ certificate: Certificate) throws -> String {
+        Base64URL.encode(Data(try sha256Fingerprint(certificate)))
     }
 
     /// The fingerprint of DER bytes, also of certificates swift-certificates cannot read.

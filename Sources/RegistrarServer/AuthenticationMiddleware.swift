@@ -14,11 +14,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard let authorization = request.headers[.authorization], !RegistrationRoutes.isRegistrationPath(request.uri.path) else {
             return try await next(request, context)
         }
-        let parts = authorization.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard let credential = Self.bearerCredential(authorization) else {
             throw DirectoryError.unauthenticated("the Authorization header must be Bearer <token>")
         }
-        let credential = String(parts[1]).trimmingCharacters(in: .whitespaces)
         let caller: Caller
         if credential.contains(".") {
             // A JWT: an access token from POST /token, good only with the certificate it is bound to.
@@ -34,5 +32,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
         context.caller = caller
         context.logger[metadataKey: "caller"] = "\(caller.auditName)"
         return try await next(request, context)
+    }
+
+    /// The credential of an `Authorization: Bearer <credential>` header (RFC 6750 §2.1), or nil.
+    static func bearerCredential(_ authorization: String) -> String? {
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].trimmingCharacters(in: .whitespaces)
     }
 }

@@ -2,7 +2,6 @@ import Directory
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Keys
 import Logging
 import NIOCore
 import NIOSSL
@@ -81,5 +80,5 @@ public struct ClientCertificate: Sendable {
     public var leaf: Certificate { chain[0] }
 
     /// The leaf's SHA-256 thumbprint in base64url: RFC 8705's `x5t#S256`, what access tokens are bound to.
-    public func thumbprint() throws -> String { Base64URL.encode(Data(try CertificateBundle.sha256Fingerprint(leaf))) }
+    public func thumbprint() throws -> String { try CertificateBundle.x5tS256(leaf) }
 }

@@ -1,6 +1,5 @@
 import Directory
 import Foundation
-import Keys
 import PKI
 import X509
 
@@ -53,7 +52,7 @@ public struct ClientRegistry: Sendable {
         let client = RegisteredClient(
             id: clientID, softwareID: softwareID, organisationID: ssa.organisationID, softwareStatementIssuer: ssa.issuer ?? "",
             profile: settings.profile.name.rawValue, metadata: acceptedMetadata(context), registrationTokenHash: token.id,
-            certificateThumbprint: try certificate.map(Self.thumbprint), status: .active, createdAt: now, updatedAt: now)
+            certificateThumbprint: try certificate.map(CertificateBundle.x5tS256), status: .active, createdAt: now, updatedAt: now)
         var changes = ChangeSet(actor: "software:\(softwareID)", at: now)
         try changes.insert(client)
         try changes.insert(token)
@@ -80,7 +79,7 @@ public struct ClientRegistry: Sendable {
         let context = try await evaluate(request, certificate: certificate, at: now, existing: stored.record)
         var updated = stored.record
         updated.metadata = acceptedMetadata(context)
-        updated.certificateThumbprint = try certificate.map(Self.thumbprint) ?? updated.certificateThumbprint
+        updated.certificateThumbprint = try certificate.map(CertificateBundle.x5tS256) ?? updated.certificateThumbprint
         updated.updatedAt = now
         var changes = ChangeSet(actor: "software:\(updated.softwareID)", at: now)
         var secret: String?
@@ -160,10 +159,6 @@ public struct ClientRegistry: Sendable {
     }
 
     func uri(of clientID: String) -> String { "\(settings.registrationEndpoint)/\(clientID)" }
-
-    static func thumbprint(_ certificate: Certificate) throws -> String {
-        Base64URL.encode(Data(try CertificateBundle.sha256Fingerprint(certificate)))
-    }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let (x, y) = (Array(a.utf8), Array(b.utf8))

@@ -47,11 +47,11 @@ public struct RegistrationEnvironment: Sendable {
 /// (the sandbox runs both): keystore URLs under the directory's own public URL are read from its store.
 public struct LocalDirectorySource: SoftwareKeystoreSource, ParticipantStatusSource {
     let views: PublishedViews
-    let store: any DirectoryStore
+    let directory: ParticipantDirectory
     let urls: KeystoreURLs
 
     public init(store: any DirectoryStore, keystore: KeystoreURLs) {
-        self.store = store
+        self.directory = ParticipantDirectory(store: store)
         self.views = PublishedViews(store: store)
         self.urls = keystore
     }
@@ -72,10 +72,7 @@ public struct LocalDirectorySource: SoftwareKeystoreSource, ParticipantStatusSou
     }
 
     public func isActive(softwareID: String, organisationID: String?, issuer: String) async throws -> Bool {
-        guard RecordIdentifier.isWellFormed(softwareID),
-            let software = try await store.record(SoftwareStatement.self, id: softwareID)?.record,
-            let organisation = try await store.record(Organisation.self, id: software.organisationID)?.record
-        else { return false }
+        guard let (organisation, software) = try await directory.participant(ofSoftware: softwareID) else { return false }
         if let organisationID, organisationID != organisation.id { return false }
         return software.status == .active && organisation.status == .active
     }

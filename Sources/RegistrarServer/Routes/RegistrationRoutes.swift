@@ -53,10 +53,7 @@ enum RegistrationRoutes {
 
     /// The registration access token from `Authorization: Bearer`, or nil.
     static func bearer(_ request: Request) -> String? {
-        guard let authorization = request.headers[.authorization] else { return nil }
-        let parts = authorization.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return parts[1].trimmingCharacters(in: .whitespaces)
+        request.headers[.authorization].flatMap(AuthenticationMiddleware.bearerCredential)
     }
 
     static func json(_ response: ClientRegistry.Response, status: HTTPResponse.Status) throws -> Response {
