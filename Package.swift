@@ -114,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "registrar",
             dependencies: [
-                "RegistrarServer", "Directory", "Storage", "Keys", "PKI", "TrustedLists",
+                "RegistrarServer", "Directory", "Storage", "Keys", "PKI", "TrustedLists", "Registration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

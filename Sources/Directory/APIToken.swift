@@ -11,6 +11,9 @@ public struct APIToken: Codable, Sendable, Equatable, StoredRecord {
         case `operator`
         /// Manages one organisation's software, keys and SSAs, and nothing else.
         case organisation
+        /// Reads the clients registered through `POST /register` (what a bank's authorisation server
+        /// holds), and nothing else.
+        case clients
     }
 
     /// Hex SHA-256 of the secret: looking a token up never needs the secret at rest.

@@ -2,6 +2,8 @@
 public enum Caller: Sendable, Equatable {
     case `operator`(label: String)
     case organisation(id: String, label: String)
+    /// A bank's authorisation server reading the clients registered here (a `clients` token).
+    case clientReader(label: String)
     /// A software statement acting for itself with a certificate-bound access token from `POST /token`.
     case software(SoftwareClient)
     /// The operator at the command line, with direct access to the store.
@@ -13,6 +15,7 @@ public enum Caller: Sendable, Equatable {
         switch token.role {
         case .operator: self = .operator(label: token.label)
         case .organisation: self = .organisation(id: token.organisationID ?? "", label: token.label)
+        case .clients: self = .clientReader(label: token.label)
         }
     }
 
@@ -20,6 +23,7 @@ public enum Caller: Sendable, Equatable {
         switch self {
         case .operator(let label): "operator:\(label)"
         case .organisation(let id, let label): "organisation:\(id):\(label)"
+        case .clientReader(let label): "clients:\(label)"
         case .software(let client): "software:\(client.organisationID):\(client.softwareID)"
         case .commandLine(let user): "cli:\(user)"
         case .system: "system"
@@ -29,12 +33,18 @@ public enum Caller: Sendable, Equatable {
     public var isOperator: Bool {
         switch self {
         case .operator, .commandLine, .system: true
-        case .organisation, .software: false
+        case .organisation, .software, .clientReader: false
         }
     }
 
     public func requireOperator() throws {
         guard isOperator else { throw DirectoryError.forbidden("this operation needs an operator token") }
+    }
+
+    /// Reading registered clients: operators and holders of a `clients` token.
+    public func requireClientAccess() throws {
+        if case .clientReader = self { return }
+        guard isOperator else { throw DirectoryError.forbidden("reading registered clients needs an operator or clients token") }
     }
 
     /// What a participant asks to do inside one organisation.
@@ -57,6 +67,8 @@ public enum Caller: Sendable, Equatable {
             return
         case .organisation(let id, _):
             guard id == organisationID else { throw DirectoryError.forbidden("this token is scoped to another organisation") }
+        case .clientReader:
+            throw DirectoryError.forbidden("a clients token reads registered clients only")
         case .software(let client):
             guard client.organisationID == organisationID else {
                 throw DirectoryError.forbidden("this access token is scoped to another organisation")

@@ -70,8 +70,10 @@ public protocol DirectoryStore: Sendable {
     func rows(in collection: RecordCollection, ownerID: String?) async throws -> [StoredRow]
     /// The revision of the last committed change (0 for an empty store).
     func currentRevision() async throws -> Int64
-    /// Audit events with an id greater than `afterID`, oldest first.
-    func auditEvents(afterID: Int64, limit: Int) async throws -> [AuditEvent]
+    /// Audit events with an id greater than `afterID`, oldest first; only those about records of
+    /// `subjectType` (a collection name) when given. Ids grow in commit order (writers serialise on the
+    /// revision), so a reader that resumes after the last id it saw never skips or repeats an event.
+    func auditEvents(afterID: Int64, limit: Int, subjectType: String?) async throws -> [AuditEvent]
     /// Notes the first use of a one-time value (a JWT's `jti`, scoped by its issuer) and keeps it until
     /// `expiry`; false when it is already noted and not yet expired. Atomic across nodes. It does not move
     /// the directory revision: replay bookkeeping is not directory data, and must not empty the caches.
@@ -80,6 +82,10 @@ public protocol DirectoryStore: Sendable {
 }
 
 extension DirectoryStore {
+    public func auditEvents(afterID: Int64, limit: Int) async throws -> [AuditEvent] {
+        try await auditEvents(afterID: afterID, limit: limit, subjectType: nil)
+    }
+
     public func record<R: StoredRecord>(_ type: R.Type, id: String) async throws -> Stored<R>? {
         guard let row = try await row(in: R.collection, id: id) else { return nil }
         return Stored(record: try RecordCoding.decode(R.self, row: row), revision: row.revision)

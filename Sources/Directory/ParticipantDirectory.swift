@@ -42,6 +42,18 @@ public struct ParticipantDirectory: Sendable {
         try await store.records(Organisation.self).map(\.record)
     }
 
+    /// The organisations a caller may list: all for operators and software with `directory:read`, its
+    /// own for an organisation's token, none for a clients reader.
+    public func organisations(for caller: Caller) async throws -> [Organisation] {
+        switch caller {
+        case .organisation(let id, _): return [try await organisation(id, for: caller)]
+        case .clientReader: throw DirectoryError.forbidden("a clients token reads registered clients only")
+        case .software(let client): try client.permit(.read)
+        case .operator, .commandLine, .system: break
+        }
+        return try await organisations()
+    }
+
     /// Changes an organisation's status and cascades to its software in the same transaction.
     @discardableResult
     public func setOrganisationStatus(_ id: String, to next: OrganisationStatus, by caller: Caller) async throws -> Organisation {
@@ -232,9 +244,9 @@ public struct ParticipantDirectory: Sendable {
         try caller.requireOperator()
         try InputRules.requireText(label, field: "label", maximum: 128)
         switch (role, organisationID) {
-        case (.operator, nil): break
+        case (.operator, nil), (.clients, nil): break
         case (.organisation, let id?): _ = try await storedOrganisation(id, for: caller)
-        case (.operator, _?): throw DirectoryError.invalidInput("an operator token is not scoped to an organisation")
+        case (.operator, _?), (.clients, _?): throw DirectoryError.invalidInput("only an organisation token is scoped to an organisation")
         case (.organisation, nil): throw DirectoryError.invalidInput("an organisation token needs an organisation id")
         }
         let now = clock()

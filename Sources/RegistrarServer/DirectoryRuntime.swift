@@ -24,6 +24,7 @@ public final class DirectoryRuntime: Sendable {
     public let tokens: TokenService
     /// The registration role (RFC 7591/7592), trusting this directory's own SSAs.
     public let registry: ClientRegistry
+    public let clients: RegisteredClients
     let documents = DocumentCache()
     private let preparedAssertions = RevisionScopedCache<PreparedAssertion>(capacity: 10_000)
     private let callers = RevisionScopedCache<Caller>(capacity: 10_000)
@@ -60,6 +61,7 @@ public final class DirectoryRuntime: Sendable {
             environment: RegistrationEnvironment(
                 issuers: [TrustedSSAIssuer(issuer: configuration.resolvedSSAIssuer) { try await keyring.publishedJWKS() }],
                 keystores: local, statuses: local, store: store))
+        self.clients = RegisteredClients(store: store)
         self.logger = logger
         try await keyring.ensureSigningKeys(algorithm: configuration.signingAlgorithm, by: .system)
         try await certificateAuthority.ensureExists(by: .system)

@@ -57,6 +57,7 @@ public enum RegistrarApplication {
         TrustRoutes.register(on: &routes, runtime: runtime)
         TokenRoutes.register(on: &routes, runtime: runtime)
         RegistrationRoutes.register(on: &routes, runtime: runtime)
+        ClientRoutes.register(on: &routes, runtime: runtime)
         let finished = RouteCatalogue(routes: routes.routes)
         catalogue.set(finished)
         return (router, finished)

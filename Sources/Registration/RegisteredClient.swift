@@ -6,7 +6,7 @@ import Keys
 public struct RegisteredClient: Codable, Sendable, Equatable, StoredRecord {
     public static let collection = RecordCollection.registeredClients
 
-    public enum Status: String, Codable, Sendable {
+    public enum Status: String, Codable, Sendable, CaseIterable {
         case active = "Active"
         /// An operator disabled it: management calls answer 401 and the AS should refuse it.
         case disabled = "Disabled"

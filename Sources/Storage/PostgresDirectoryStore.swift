@@ -191,10 +191,11 @@ public final class PostgresDirectoryStore: DirectoryStore {
         return 0
     }
 
-    public func auditEvents(afterID: Int64, limit: Int) async throws -> [AuditEvent] {
+    public func auditEvents(afterID: Int64, limit: Int, subjectType: String?) async throws -> [AuditEvent] {
         let query: PostgresQuery = """
             SELECT id, at, actor, action, subject_type, subject_id, before::text, after::text, revision
-            FROM audit_events WHERE id > \(afterID) ORDER BY id LIMIT \(Int64(limit))
+            FROM audit_events WHERE id > \(afterID) AND (\(subjectType)::text IS NULL OR subject_type = \(subjectType))
+            ORDER BY id LIMIT \(Int64(limit))
             """
         var events: [AuditEvent] = []
         for try await (id, at, actor, action, type, subject, before, after, revision) in try await client.query(query, logger: logger)

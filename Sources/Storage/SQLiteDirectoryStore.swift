@@ -100,13 +100,15 @@ public final class SQLiteDirectoryStore: DirectoryStore {
         try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT value FROM directory_revision") ?? 0 }
     }
 
-    public func auditEvents(afterID: Int64, limit: Int) async throws -> [AuditEvent] {
+    public func auditEvents(afterID: Int64, limit: Int, subjectType: String?) async throws -> [AuditEvent] {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
-                sql:
-                    "SELECT id, at, actor, action, subject_type, subject_id, before, after, revision FROM audit_events WHERE id > ? ORDER BY id LIMIT ?",
-                arguments: [afterID, limit]
+                sql: """
+                    SELECT id, at, actor, action, subject_type, subject_id, before, after, revision FROM audit_events
+                    WHERE id > ? AND (? IS NULL OR subject_type = ?) ORDER BY id LIMIT ?
+                    """,
+                arguments: [afterID, subjectType, subjectType, limit]
             ).map { row in
                 AuditEvent(
                     id: row["id"], at: Timestamp.parse(row["at"]) ?? .distantPast, actor: row["actor"], action: row["action"],

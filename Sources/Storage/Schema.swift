@@ -78,6 +78,12 @@ enum Schema {
             sqlite: [RecordCollection.registeredClients, .registrationTokens].flatMap(sqliteTable),
             postgres: [RecordCollection.registeredClients, .registrationTokens].flatMap(postgresTable)
         ),
+        // The clients change feed reads one subject type's events after a cursor.
+        Migration(
+            name: "0006-audit-by-type",
+            sqlite: ["CREATE INDEX audit_events_type_id ON audit_events (subject_type, id)"],
+            postgres: ["CREATE INDEX audit_events_type_id ON audit_events (subject_type, id)"]
+        ),
     ]
 
     /// A migration, once released, never changes; a new collection gets its table in a new migration.

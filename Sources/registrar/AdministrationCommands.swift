@@ -38,21 +38,30 @@ struct TokensCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create an operator token or an organisation-scoped token. The token is printed once and stored hashed.")
+            abstract:
+                "Create an operator, organisation-scoped or clients-reader token. The token is printed once and stored hashed.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
         @Flag(name: .customLong("operator"), help: "A token that administers the whole directory.") var isOperator = false
         @Option(help: "An organisation id: a token that manages that organisation's software only.") var org: String?
+        @Flag(
+            name: .customLong("clients"),
+            help: "A token for a bank's authorisation server: reads registered clients (GET /clients) and nothing else.")
+        var isClientReader = false
         @Option(help: "A label naming who holds the token; it appears in the audit trail.") var label: String
 
         func validate() throws {
-            guard isOperator != (org != nil) else { throw ValidationError("give exactly one of --operator or --org ID") }
+            guard [isOperator, org != nil, isClientReader].filter({ $0 }).count == 1 else {
+                throw ValidationError("give exactly one of --operator, --org ID or --clients")
+            }
         }
+
+        var role: APIToken.Role { isOperator ? .operator : isClientReader ? .clients : .organisation }
 
         func run() async throws {
             try await withStore(store) { store in
                 let issued = try await ParticipantDirectory(store: store).createToken(
-                    role: isOperator ? .operator : .organisation, organisationID: org, label: label, by: .cli)
+                    role: role, organisationID: org, label: label, by: .cli)
                 if output.json {
                     try Output.json(["token": issued.secret, "role": issued.token.role.rawValue, "label": issued.token.label])
                 } else {

@@ -68,9 +68,9 @@ import Testing
             return (status, body)
         }
 
-        static func run(_ body: @escaping @Sendable (Client) async throws -> Void) async throws {
+        static func run(store: (any DirectoryStore)? = nil, _ body: @escaping @Sendable (Client) async throws -> Void) async throws {
             let tls = try await TLSFixture.make()
-            try await LiveDirectory.run(tls: (tls, .optional)) { live in
+            try await LiveDirectory.run(store: store, tls: (tls, .optional)) { live in
                 let client = Client(live: live, tls: tls)
                 _ = try await live.issueCertificate("transport", openssl: tls.openssl)
                 try await client.uploadSigningKey("client-signing")

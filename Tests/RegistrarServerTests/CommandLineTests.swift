@@ -115,7 +115,7 @@ import Testing
         let unknown = try await registrar(["org", "frobnicate"], data: data)
         #expect(unknown.status != 0 && unknown.errors.split(separator: "\n").count == 1)
         let both = try await registrar(["tokens", "create", "--operator", "--org", "x", "--label", "l"], data: data)
-        #expect(both.errors == "registrar: error: give exactly one of --operator or --org ID (see --help)\n")
+        #expect(both.errors == "registrar: error: give exactly one of --operator, --org ID or --clients (see --help)\n")
     }
 
     @Test func commandsThatNeedAKeyEncryptionKeySayHowToGetOne() async throws {

@@ -56,8 +56,10 @@ import Testing
         }
     }
 
-    static func run(_ body: @escaping @Sendable (Registrar, String) async throws -> Void) async throws {
-        try await Client.run { client in
+    static func run(
+        store: (any DirectoryStore)? = nil, _ body: @escaping @Sendable (Registrar, String) async throws -> Void
+    ) async throws {
+        try await Client.run(store: store) { client in
             let registrar = Registrar(client: client)
             try await body(registrar, try await registrar.ssa())
         }

@@ -163,3 +163,48 @@ import Testing
         try await store.close()
     }
 }
+
+/// The audit trail read by subject type after a cursor (what `GET /clients?after=` serves): a reader
+/// that polls while writers commit concurrently sees every event once, in id order, none skipped.
+@Suite struct AuditFeedConformanceTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test(arguments: StoreBackend.available)
+    func aPollingReaderNeverSkipsOrRepeatsAnEventWhileWritersCommit(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let writers = 8
+        let writesEach = 12
+        let now = self.now
+        let polled = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    for index in 0..<writesEach {
+                        var changes = ChangeSet(actor: "writer-\(writer)", at: now)
+                        let record = TestRecord(id: "w\(writer)-\(index)", name: "x", updatedAt: now)
+                        try changes.insert(record)
+                        changes.audit("test.insert", subject: record, before: nil, after: record)
+                        try await store.apply(changes)
+                    }
+                    return []
+                }
+            }
+            group.addTask {
+                var seen: [Int64] = []
+                var cursor: Int64 = 0
+                while seen.count < writers * writesEach {
+                    let page = try await store.auditEvents(afterID: cursor, limit: 5, subjectType: TestRecord.collection.rawValue)
+                    seen += page.map(\.id)
+                    cursor = page.last?.id ?? cursor
+                    if page.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
+                }
+                return seen
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        let all = try await store.auditEvents(afterID: 0, limit: 1000, subjectType: TestRecord.collection.rawValue).map(\.id)
+        #expect(all.count == writers * writesEach)
+        #expect(polled == all, "the poller saw each event once, in order")
+        #expect(try await store.auditEvents(afterID: 0, limit: 1000, subjectType: "registered_clients").isEmpty, "filtered by type")
+        try await store.close()
+    }
+}

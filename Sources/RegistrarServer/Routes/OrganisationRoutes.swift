@@ -18,9 +18,7 @@ enum OrganisationRoutes {
         }
 
         routes.add(.get, "/organisations") { _, context in
-            let caller = try context.requireCaller()
-            if case .organisation(let id, _) = caller { return try HTTPExchange.json([try await directory.organisation(id, for: caller)]) }
-            return try HTTPExchange.json(try await directory.organisations())
+            return try HTTPExchange.json(try await directory.organisations(for: try context.requireCaller()))
         }
 
         routes.add(.get, "/organisations/{organisationId}") { _, context in
