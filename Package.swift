@@ -76,11 +76,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Bounded https GETs for remote JWKS and status documents: allowed hosts, public addresses, size and time.
+        .target(
+            name: "OutboundFetch",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // The registration role (RFC 7591/7592): request decoding, named checks, profiles, clients.
         .target(
             name: "Registration",
             dependencies: [
-                "Directory", "Keys", "PKI",
+                "Directory", "Keys", "PKI", "OutboundFetch",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -98,7 +109,7 @@ let package = Package(
         .target(
             name: "RegistrarServer",
             dependencies: [
-                "Directory", "Registration", "Storage", "Keys", "PKI",
+                "Directory", "Registration", "Storage", "Keys", "PKI", "OutboundFetch",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -140,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "RegistrationTests",
             dependencies: [
-                "Registration", "Directory", "Keys", "PKI", "Storage", "ChildProcess",
+                "Registration", "Directory", "Keys", "PKI", "Storage", "ChildProcess", "OutboundFetch",
                 .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
@@ -165,9 +176,10 @@ let package = Package(
         .testTarget(
             name: "RegistrarServerTests",
             dependencies: [
-                "RegistrarServer", "Directory", "Storage", "Keys", "PKI", "ChildProcess",
+                "RegistrarServer", "Directory", "Storage", "Keys", "PKI", "ChildProcess", "Registration", "OutboundFetch",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -2,6 +2,7 @@ import Directory
 import Foundation
 import Keys
 import Logging
+import OutboundFetch
 import PKI
 import Registration
 import Synchronization
@@ -54,13 +55,17 @@ public final class DirectoryRuntime: Sendable {
         self.certificates = ParticipantCertificates(directory: directory, authority: certificateAuthority, profile: configuration.profile)
         self.trust = TrustAnchorRegistry(store: store, authority: certificateAuthority)
         self.tokens = TokenService(directory: directory, settings: configuration.tokenSettings)
-        let local = LocalDirectorySource(store: store, keystore: configuration.keystore)
         let keyring = self.keyring
+        let directories = TrustedDirectories(
+            local: (
+                LocalDirectorySource(store: store, keystore: configuration.keystore), configuration.resolvedSSAIssuer,
+                { try await keyring.publishedJWKS() }
+            ),
+            remote: configuration.remoteDirectories,
+            fetcher: configuration.remoteDirectories.isEmpty ? nil : try OutboundFetcher(policy: configuration.fetchPolicy))
         self.registry = ClientRegistry(
             settings: configuration.registrationSettings,
-            environment: RegistrationEnvironment(
-                issuers: [TrustedSSAIssuer(issuer: configuration.resolvedSSAIssuer) { try await keyring.publishedJWKS() }],
-                keystores: local, statuses: local, store: store))
+            environment: RegistrationEnvironment(issuers: directories.issuers, keystores: directories, statuses: directories, store: store))
         self.clients = RegisteredClients(store: store)
         self.logger = logger
         try await keyring.ensureSigningKeys(algorithm: configuration.signingAlgorithm, by: .system)

@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import Keys
+import OutboundFetch
 import PKI
 import Registration
 import Storage
@@ -33,8 +34,23 @@ public struct ServerConfiguration: Sendable {
     public var registrationProfile: RegistrationProfile.Name?
     /// Rotate the registration access token on every RFC 7592 update.
     public var rotateRegistrationTokens = false
+    /// Other directories whose SSAs the registration endpoint accepts (this one's always are).
+    public var remoteDirectories: [RemoteDirectory] = []
+    /// Hosts fetches may reach besides the remote directories' own.
+    public var extraFetchHosts: Set<String> = []
+    /// Let fetches reach loopback and private addresses (tests, closed networks).
+    public var fetchNonPublicAddresses = false
+    /// Extra CA certificates (PEM) trusted for fetches.
+    public var fetchTrustRootsFile: String?
 
     public init() {}
+
+    /// Outbound fetches reach the remote directories' hosts and those named explicitly, nothing else.
+    public var fetchPolicy: FetchPolicy {
+        FetchPolicy(
+            allowedHosts: remoteDirectories.reduce(extraFetchHosts) { $0.union($1.hosts) },
+            allowNonPublicAddresses: fetchNonPublicAddresses, trustRootsFile: fetchTrustRootsFile)
+    }
 
     public var resolvedSSAIssuer: String { ssaIssuer ?? publicURL }
 

@@ -3,12 +3,13 @@ import Foundation
 import Keys
 
 /// A directory whose SSAs this registration endpoint accepts: the `iss` its SSAs carry and where its
-/// signing keys come from (the local directory's keyring, or keys an operator configured).
+/// signing keys come from (the local directory's keyring, or a remote directory's JWKS).
 public struct TrustedSSAIssuer: Sendable {
     public var issuer: String
-    public var keys: @Sendable () async throws -> JSONWebKeySet
+    /// The keys that may have signed a JWS naming `kid` (nil: all of them).
+    public var keys: @Sendable (_ kid: String?) async throws -> [JSONWebKey]
 
-    public init(issuer: String, keys: @escaping @Sendable () async throws -> JSONWebKeySet) {
+    public init(issuer: String, keys: @escaping @Sendable (_ kid: String?) async throws -> [JSONWebKey]) {
         self.issuer = issuer
         self.keys = keys
     }
@@ -16,8 +17,9 @@ public struct TrustedSSAIssuer: Sendable {
 
 /// Where a software statement's signing keys are published (the SSA's `software_jwks_endpoint`).
 public protocol SoftwareKeystoreSource: Sendable {
-    /// The active keys at `url`; throws `OAuthError` saying why they cannot be had.
-    func keys(at url: String) async throws -> JSONWebKeySet
+    /// The active keys at `url` that may have signed a JWS naming `kid`; throws `OAuthError` saying
+    /// why they cannot be had.
+    func keys(at url: String, kid: String?) async throws -> [JSONWebKey]
 }
 
 /// Whether a directory still lists a software statement and its organisation as Active.
@@ -56,7 +58,10 @@ public struct LocalDirectorySource: SoftwareKeystoreSource, ParticipantStatusSou
         self.urls = keystore
     }
 
-    public func keys(at url: String) async throws -> JSONWebKeySet {
+    /// Whether `url` is in this directory's keystore.
+    public func serves(_ url: String) -> Bool { url.hasPrefix("\(urls.baseURL)/") }
+
+    public func keys(at url: String, kid: String?) async throws -> [JSONWebKey] {
         // {base}/organisations/{org}/software-statements/{software}/jwks
         let prefix = "\(urls.baseURL)/organisations/"
         let path = url.hasPrefix(prefix) ? url.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false) : []
@@ -66,6 +71,7 @@ public struct LocalDirectorySource: SoftwareKeystoreSource, ParticipantStatusSou
         }
         do {
             return try await views.keystore(organisationID: String(path[0]), softwareID: String(path[2]), selection: .active)
+                .candidates(forKID: kid)
         } catch DirectoryError.notFound(let reason) {
             throw OAuthError.invalidSoftwareStatement("the software JWKS \(url.prefix(200)) does not exist: \(reason)")
         }

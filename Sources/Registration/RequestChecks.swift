@@ -17,7 +17,7 @@ public enum RequestChecks {
         guard context.request.form == .signedJWT, let jwt = context.request.jwt, let header = context.request.header else { return }
         let ssa = try context.requireSSA()
         guard let url = ssa.jwksURI else { throw OAuthError.invalidSoftwareStatement("the software statement names no software JWKS") }
-        let keys = try await environment.keystores.keys(at: url).candidates(forKID: header.kid)
+        let keys = try await environment.keystores.keys(at: url, kid: header.kid)
         guard keys.contains(where: { (try? CompactJWS.verify(jwt, with: $0)) != nil }) else {
             throw OAuthError.invalidClientMetadata(
                 "the request JWT's signature does not verify with an active key of the software's JWKS (kid \(header.kid?.prefix(64) ?? "none"))"

@@ -29,6 +29,7 @@ struct ServeOptions: ParsableArguments {
         help:
             "Client certificates in the TLS handshake: none, optional or required (env REGISTRAR_CLIENT_CERTIFICATES, default optional); validated against the transport trust anchors."
     ) var clientCertificates: String?
+    @OptionGroup(title: "Registration (POST /register)") var registration: RegistrationOptions
 
     func configuration() throws -> ServerConfiguration {
         let environment = ProcessInfo.processInfo.environment
@@ -74,6 +75,7 @@ struct ServeOptions: ParsableArguments {
         if let proxies = trustedProxies ?? environment["REGISTRAR_TRUSTED_PROXIES"] {
             do { configuration.trustedProxies = try TrustedProxies(parsing: proxies) } catch { throw CLIError("trusted proxies: \(error)") }
         }
+        try registration.apply(to: &configuration, environment: environment)
         return configuration
     }
 

@@ -116,6 +116,14 @@ import Testing
         #expect(unknown.status != 0 && unknown.errors.split(separator: "\n").count == 1)
         let both = try await registrar(["tokens", "create", "--operator", "--org", "x", "--label", "l"], data: data)
         #expect(both.errors == "registrar: error: give exactly one of --operator, --org ID or --clients (see --help)\n")
+        let issuer = try await registrar(["serve", "--trust-ssa-issuer", "OpenBanking Ltd"], data: data)
+        #expect(
+            issuer.status == 1
+                && issuer.errors
+                    == "registrar: error: a trusted SSA issuer is ISSUER=JWKS_URL[,STATUS_URL] with https URLs: OpenBanking Ltd\n"
+        )
+        let profile = try await registrar(["serve", "--registration-profile", "dcr-1.0"], data: data)
+        #expect(profile.status == 1 && profile.errors == "registrar: error: the registration profile must be one of fapi-obie, cdr, ofb\n")
     }
 
     @Test func commandsThatNeedAKeyEncryptionKeySayHowToGetOne() async throws {

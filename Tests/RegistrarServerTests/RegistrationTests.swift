@@ -14,7 +14,10 @@ import Testing
     /// A registration exchange over TLS; the last line of curl's output is the status.
     struct Registrar {
         let client: Client
-        var url: String { "\(client.live.baseURL)/register" }
+        /// The registration endpoint's server when it is not the directory itself.
+        var server: String? = nil
+        var issuer: String { server ?? client.live.baseURL }
+        var url: String { "\(issuer)/register" }
 
         func ssa() async throws -> String {
             let reply = try await client.live.request(
@@ -25,7 +28,7 @@ import Testing
         /// The UK request claims for the sandbox software; `changes` replace or (with nil) remove members.
         func claims(ssa: String, _ changes: [String: Any?] = [:]) -> [String: Any] {
             var claims: [String: Any] = [
-                "iss": client.software, "aud": client.live.baseURL, "software_id": client.software, "software_statement": ssa,
+                "iss": client.software, "aud": issuer, "software_id": client.software, "software_statement": ssa,
                 "redirect_uris": ["https://tpp.example/callback"], "token_endpoint_auth_method": "private_key_jwt",
                 "token_endpoint_auth_signing_alg": "PS256", "grant_types": ["authorization_code", "client_credentials", "refresh_token"],
                 "response_types": ["code id_token"], "id_token_signed_response_alg": "PS256", "request_object_signing_alg": "PS256",

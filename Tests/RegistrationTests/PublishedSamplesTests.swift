@@ -33,7 +33,8 @@ import X509
                 issuer: "https://bank.example", registrationEndpoint: "https://bank.example/register", profile: profile),
             now: now)
         let environment = RegistrationEnvironment(
-            issuers: [TrustedSSAIssuer(issuer: issuer) { keys }], keystores: NoKeystores(), statuses: NoKeystores(),
+            issuers: [TrustedSSAIssuer(issuer: issuer) { kid in keys.candidates(forKID: kid) }], keystores: NoKeystores(),
+            statuses: NoKeystores(),
             store: try await TemporaryStore.make())
         for check in [SoftwareStatementChecks.present, SoftwareStatementChecks.signedByTrustedIssuer] {
             try await check.run(&context, environment)
@@ -95,7 +96,9 @@ import X509
 
 /// A registration environment without remote sources, for checks that never reach them.
 struct NoKeystores: SoftwareKeystoreSource, ParticipantStatusSource {
-    func keys(at url: String) async throws -> JSONWebKeySet { throw OAuthError.invalidSoftwareStatement("no keystores in this test") }
+    func keys(at url: String, kid: String?) async throws -> [JSONWebKey] {
+        throw OAuthError.invalidSoftwareStatement("no keystores in this test")
+    }
     func isActive(softwareID: String, organisationID: String?, issuer: String) async throws -> Bool { false }
 }
 
