@@ -15,6 +15,12 @@ public struct ChangeSet: Sendable {
         case insert(RecordCollection, StoredRow)
         case update(RecordCollection, StoredRow, expectedRevision: Int64)
         case delete(RecordCollection, id: String, expectedRevision: Int64)
+
+        public var collection: RecordCollection {
+            switch self {
+            case .insert(let collection, _), .update(let collection, _, _), .delete(let collection, _, _): collection
+            }
+        }
     }
 
     public let actor: String
@@ -28,6 +34,14 @@ public struct ChangeSet: Sendable {
     }
 
     public var isEmpty: Bool { writes.isEmpty }
+
+    /// The ledger whose revision this change set moves: its writes' (the directory's when it has none).
+    /// A change set spanning both ledgers would order its audit events under one lock only, so it is refused.
+    public func ledger() throws -> RevisionLedger {
+        let ledgers = Set(writes.map(\.collection.ledger))
+        guard ledgers.count <= 1 else { throw StoreError.unavailable("a change set may not write to both revision ledgers") }
+        return ledgers.first ?? .directory
+    }
 
     public mutating func insert<R: StoredRecord>(_ record: R) throws {
         writes.append(.insert(R.collection, try Self.row(for: record)))

@@ -16,6 +16,26 @@ public enum RecordCollection: String, Sendable, CaseIterable, Codable {
     /// The registration role's clients and their registration access tokens.
     case registeredClients = "registered_clients"
     case registrationTokens = "registration_tokens"
+
+    /// Which revision counter a write to this collection moves.
+    public var ledger: RevisionLedger {
+        switch self {
+        case .registeredClients, .registrationTokens: .registration
+        default: .directory
+        }
+    }
+}
+
+/// The store keeps two revision counters. The directory's moves with directory data and keys the
+/// caches of published documents, trust anchors and keys; the registration role's clients move their
+/// own, so that a stream of registrations does not empty the directory's caches on every request.
+/// Writers of one ledger serialise on its counter, which is what orders each ledger's audit events.
+public enum RevisionLedger: String, Sendable {
+    case directory
+    case registration
+
+    /// The table holding the counter.
+    public var table: String { "\(rawValue)_revision" }
 }
 
 /// A record the store can keep: it names its collection, its id and, where it belongs to another record

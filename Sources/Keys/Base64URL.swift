@@ -40,26 +40,33 @@ public enum Base64URL {
 
     private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// Strict: rejects padding, whitespace and the standard alphabet's `+` and `/`.
+    /// Strict: rejects padding, whitespace and the standard alphabet's `+` and `/`. Byte by byte with a
+    /// table: Foundation's decoder behind string replacement was the largest single cost of checking a
+    /// registration request (three JWS segments each for the request and its SSA).
     public static func decode(_ text: some StringProtocol) -> Data? {
-        guard text.utf8.allSatisfy(isAlphabet) else { return nil }
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        switch standard.count % 4 {
-        case 0: break
-        case 2: standard += "=="
-        case 3: standard += "="
-        default: return nil
+        let utf8 = text.utf8
+        guard utf8.count % 4 != 1 else { return nil }
+        var output = [UInt8]()
+        output.reserveCapacity(utf8.count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for byte in utf8 {
+            let value = decodingTable[Int(byte)]
+            guard value != 0xff else { return nil }
+            accumulator = (accumulator << 6 | UInt32(value)) & 0x00ff_ffff
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
         }
-        return Data(base64Encoded: standard)
+        return Data(output)
     }
 
-    private static func isAlphabet(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-            return true
-        default:
-            return false
-        }
-    }
+    /// The value of each alphabet byte, 0xff for everything else.
+    private static let decodingTable: [UInt8] = {
+        var table = [UInt8](repeating: 0xff, count: 256)
+        for (value, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(value) }
+        return table
+    }()
 }

@@ -32,7 +32,7 @@ public final class DirectoryRuntime: Sendable {
     /// Software clients known Active at a revision; a status change moves the revision.
     private let activeClients = RevisionScopedCache<Bool>(capacity: 10_000)
     private let publishedKeys = RevisionMemo<JSONWebKeySet>()
-    private let revision = Atomic<Int64>(0)
+    private let revision = RevisionCounter()
     private let signer = RevisionMemo<SigningKey>()
     private let certificateIssuer = RevisionMemo<CertificateIssuer>()
     private let trustStore = RevisionMemo<TrustStore>()
@@ -55,11 +55,11 @@ public final class DirectoryRuntime: Sendable {
         self.certificates = ParticipantCertificates(directory: directory, authority: certificateAuthority, profile: configuration.profile)
         self.trust = TrustAnchorRegistry(store: store, authority: certificateAuthority)
         self.tokens = TokenService(directory: directory, settings: configuration.tokenSettings)
-        let keyring = self.keyring
+        let (keyring, publishedKeys, revision) = (self.keyring, self.publishedKeys, self.revision)
         let directories = TrustedDirectories(
             local: (
                 LocalDirectorySource(store: store, keystore: configuration.keystore), configuration.resolvedSSAIssuer,
-                { try await keyring.publishedJWKS() }
+                { try await publishedKeys.value(at: revision.current) { try await keyring.publishedJWKS() } }
             ),
             remote: configuration.remoteDirectories,
             fetcher: configuration.remoteDirectories.isEmpty ? nil : try OutboundFetcher(policy: configuration.fetchPolicy))
@@ -77,7 +77,7 @@ public final class DirectoryRuntime: Sendable {
         SSAIssuer(directory: directory, settings: configuration.issuerSettings, signer: { [self] in try await self.currentSigner() })
     }
 
-    public var currentRevision: Int64 { revision.load(ordering: .acquiring) }
+    public var currentRevision: Int64 { revision.current }
 
     /// Issues an SSA. The gates and claims are worked out once per software statement and revision; a
     /// status change moves the revision, so a Suspended organisation's software is refused at once.
@@ -122,7 +122,7 @@ public final class DirectoryRuntime: Sendable {
     public func refreshRevision() async throws {
         let latest = try await store.currentRevision()
         // Only ever forward: a slow read must not move the revision back.
-        _ = revision.max(latest, ordering: .acquiringAndReleasing)
+        revision.raise(to: latest)
     }
 
     /// The current signing key, opened once per revision rather than once per SSA.

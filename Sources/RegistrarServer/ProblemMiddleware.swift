@@ -27,9 +27,15 @@ struct ProblemMiddleware: RouterMiddleware {
                     ).response(extraHeaders: headers)
                 }
             }
-            if path == TokenRoutes.path { return OAuthErrorResponse.make(for: error, otherwise: "invalid_request", logger: context.logger) }
+            if path == TokenRoutes.path {
+                return OAuthErrorResponse.make(
+                    for: error, otherwise: "invalid_request", refusedCredential: OAuthError.invalidClient, logger: context.logger)
+            }
             if RegistrationRoutes.isRegistrationPath(path) {
-                return OAuthErrorResponse.make(for: error, otherwise: "invalid_client_metadata", logger: context.logger)
+                // RFC 7591 has no invalid_client: a client certificate that cannot be accepted is refused metadata.
+                return OAuthErrorResponse.make(
+                    for: error, otherwise: "invalid_client_metadata", refusedCredential: OAuthError.invalidClientMetadata,
+                    logger: context.logger)
             }
             guard var (problem, headers) = Problem.from(error) else {
                 context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(path)"])
@@ -46,16 +52,19 @@ struct ProblemMiddleware: RouterMiddleware {
 }
 
 /// The OAuth endpoints answer every error in their own format (RFC 6749 §5.2), not as problem documents:
-/// a refused credential is `invalid_client`, anything else the client sent wrong is the endpoint's
+/// a refused credential (a client certificate that does not validate) is `refusedCredential`
+/// (`invalid_client` at the token endpoint), anything else the client sent wrong is the endpoint's
 /// general code (`invalid_request` at the token endpoint, `invalid_client_metadata` at registration).
 enum OAuthErrorResponse {
-    static func make(for error: any Error, otherwise generalCode: String, logger: Logger) -> Response {
+    static func make(
+        for error: any Error, otherwise generalCode: String, refusedCredential: (String) -> OAuthError, logger: Logger
+    ) -> Response {
         let oauth: OAuthError
         switch error {
         case let known as OAuthError:
             oauth = known
         case DirectoryError.unauthenticated(let reason):
-            oauth = .invalidClient(reason)
+            oauth = refusedCredential(reason)
         default:
             guard let (problem, headers) = Problem.from(error) else {
                 logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])

@@ -53,3 +53,13 @@ final class RevisionMemo<Value: Sendable>: Sendable {
         return made
     }
 }
+
+/// The directory revision this node has seen, shared by the runtime and the closures it hands out.
+final class RevisionCounter: Sendable {
+    private let value = Atomic<Int64>(0)
+
+    var current: Int64 { value.load(ordering: .acquiring) }
+
+    /// Only ever forward: a slow read must not move the revision back.
+    func raise(to latest: Int64) { _ = value.max(latest, ordering: .acquiringAndReleasing) }
+}

@@ -5,8 +5,8 @@ import NIOSSL
 import PostgresNIO
 
 /// The store for deployments that outgrow one node: several stateless Registrar nodes share one
-/// PostgreSQL database. Writers serialise on the `directory_revision` row, so revisions are assigned in
-/// commit order and every node sees the same history.
+/// PostgreSQL database. Writers serialise on their ledger's revision row (`directory_revision` or
+/// `registration_revision`), so revisions are assigned in commit order and every node sees the same history.
 ///
 /// ```swift
 /// let store = try await PostgresDirectoryStore.connect(url: "postgres://registrar:secret@db:5432/registrar")
@@ -90,8 +90,9 @@ public final class PostgresDirectoryStore: DirectoryStore {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 var revision: Int64 = 0
+                let ledger = try changes.ledger()
                 for try await value in try await connection.query(
-                    "UPDATE directory_revision SET value = value + 1 RETURNING value", logger: logger
+                    PostgresQuery(unsafeSQL: "UPDATE \(ledger.table) SET value = value + 1 RETURNING value"), logger: logger
                 ).decode(Int64.self) {
                     revision = value
                 }

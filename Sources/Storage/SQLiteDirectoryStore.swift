@@ -34,8 +34,9 @@ public final class SQLiteDirectoryStore: DirectoryStore {
 
     public func apply(_ changes: ChangeSet) async throws -> Int64 {
         try await pool.write { db in
-            guard let revision = try Int64.fetchOne(db, sql: "UPDATE directory_revision SET value = value + 1 RETURNING value") else {
-                throw StoreError.unavailable("directory_revision is missing")
+            let ledger = try changes.ledger()
+            guard let revision = try Int64.fetchOne(db, sql: "UPDATE \(ledger.table) SET value = value + 1 RETURNING value") else {
+                throw StoreError.unavailable("\(ledger.table) is missing")
             }
             for write in changes.writes {
                 switch write {

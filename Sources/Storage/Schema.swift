@@ -84,6 +84,18 @@ enum Schema {
             sqlite: ["CREATE INDEX audit_events_type_id ON audit_events (subject_type, id)"],
             postgres: ["CREATE INDEX audit_events_type_id ON audit_events (subject_type, id)"]
         ),
+        // Registered clients move their own revision, not the directory's (RevisionLedger).
+        Migration(
+            name: "0007-registration-revision",
+            sqlite: [
+                "CREATE TABLE registration_revision (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), value INTEGER NOT NULL)",
+                "INSERT INTO registration_revision (singleton, value) VALUES (1, 0)",
+            ],
+            postgres: [
+                "CREATE TABLE registration_revision (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), value BIGINT NOT NULL)",
+                "INSERT INTO registration_revision (singleton, value) VALUES (1, 0)",
+            ]
+        ),
     ]
 
     /// A migration, once released, never changes; a new collection gets its table in a new migration.

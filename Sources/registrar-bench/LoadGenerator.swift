@@ -19,8 +19,10 @@ struct LoadGenerator {
     let connections: Int
     let threads: Int
 
-    func run(url: String, headers: [String] = []) async throws -> Figures {
-        let arguments = ["-t\(threads)", "-c\(connections)", "-d\(duration)s", "--latency"] + headers.flatMap { ["-H", $0] } + [url]
+    func run(url: String, headers: [String] = [], script: String? = nil) async throws -> Figures {
+        let arguments =
+            ["-t\(threads)", "-c\(connections)", "-d\(duration)s", "--latency"] + headers.flatMap { ["-H", $0] }
+            + (script.map { ["-s", $0] } ?? []) + [url]
         let cpuBefore = Self.processCPUSeconds()
         let started = ContinuousClock.now
         let result = try await ChildProcess.run(wrk, arguments)

@@ -9,12 +9,12 @@ import RegistrarServer
 import ServiceLifecycle
 import Storage
 
-/// Benchmarks of the hot paths, each beside a reference measured in the same run (`http` by default, `pki`).
+/// Benchmarks of the hot paths, each beside a reference measured in the same run (`http` by default, `pki`, `dcr`).
 @main
 struct RegistrarBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "registrar-bench", abstract: "Benchmark Registrar's hot paths against nginx and OpenSSL (run with -c release).",
-        subcommands: [HTTPBenchmark.self, PKIBenchmark.self], defaultSubcommand: HTTPBenchmark.self)
+        subcommands: [HTTPBenchmark.self, PKIBenchmark.self, DCRBenchmark.self], defaultSubcommand: HTTPBenchmark.self)
 }
 
 /// Measures the HTTP hot paths against references on the same machine, in one run:
@@ -35,50 +35,29 @@ struct HTTPBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         guard let wrk = ChildProcess.locate("wrk") else { throw ValidationError("wrk is not installed (apt-get install wrk)") }
-        var logger = Logger(label: "registrar.bench")
-        logger.logLevel = .error
-        let folder = FileManager.default.temporaryDirectory.appending(path: "registrar-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-
-        let store = try SQLiteDirectoryStore(path: folder.appending(path: "registrar.sqlite").path)
-        var configuration = ServerConfiguration()
-        configuration.port = try FreePort.loopback()
-        configuration.publicURL = "http://127.0.0.1:\(configuration.port)"
-        let runtime = try await DirectoryRuntime(
-            configuration: configuration, store: store, encryptionKey: KeyEncryptionKey.generate().key, logger: logger)
-        guard let credentials = try await SandboxSeed.seedIfEmpty(runtime.directory) else { throw ValidationError("seeding failed") }
-        for index in 0..<50 {
-            // A participants document of realistic size: 50 more banks with a server each.
-            let bank = try await runtime.directory.createOrganisation(
-                NewOrganisation(legalName: "Bank \(index)", country: "GB"), by: .system)
-            _ = try await runtime.directory.createAuthorisationServer(
-                in: bank.id,
-                NewAuthorisationServer(
-                    issuer: "https://as\(index).bank.example",
-                    openIDDiscoveryDocument: "https://as\(index).bank.example/.well-known/openid-configuration",
-                    customerFriendlyName: "Bank \(index)",
-                    apiResources: [
-                        NewAPIResource(
-                            apiFamilyType: "accounts", apiVersion: "3.1.11",
-                            apiDiscoveryEndpoints: ["https://api\(index).bank.example/aisp"])
-                    ]),
-                by: .system)
+        try await BenchServer.run(
+            prepare: { server in
+                for index in 0..<50 {
+                    // A participants document of realistic size: 50 more banks with a server each.
+                    let bank = try await server.runtime.directory.createOrganisation(
+                        NewOrganisation(legalName: "Bank \(index)", country: "GB"), by: .system)
+                    _ = try await server.runtime.directory.createAuthorisationServer(
+                        in: bank.id,
+                        NewAuthorisationServer(
+                            issuer: "https://as\(index).bank.example",
+                            openIDDiscoveryDocument: "https://as\(index).bank.example/.well-known/openid-configuration",
+                            customerFriendlyName: "Bank \(index)",
+                            apiResources: [
+                                NewAPIResource(
+                                    apiFamilyType: "accounts", apiVersion: "3.1.11",
+                                    apiDiscoveryEndpoints: ["https://api\(index).bank.example/aisp"])
+                            ]),
+                        by: .system)
+                }
+            }
+        ) { server in
+            try await measure(wrk: wrk, base: server.base, credentials: server.credentials, folder: server.folder)
         }
-        try await runtime.refreshRevision()
-
-        let (started, continuation) = AsyncStream.makeStream(of: Int.self)
-        let (application, _) = try RegistrarApplication.build(runtime: runtime, logger: logger) { continuation.yield($0) }
-        let services = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
-            for await _ in started { break }
-            defer { Task { await services.triggerGracefulShutdown() } }
-            try await measure(wrk: wrk, base: configuration.publicURL, credentials: credentials, folder: folder)
-            await services.triggerGracefulShutdown()
-            try await group.waitForAll()
-        }
-        try await store.close()
     }
 
     func measure(wrk: String, base: String, credentials: SandboxSeed.Credentials, folder: URL) async throws {

@@ -208,3 +208,46 @@ import Testing
         try await store.close()
     }
 }
+
+/// Registered clients move the registration ledger's revision, never the directory's, so that a stream
+/// of registrations leaves the directory's caches warm; a change set may not span both ledgers.
+@Suite struct RevisionLedgerConformanceTests {
+    struct ClientRecord: StoredRecord, Equatable {
+        static let collection = RecordCollection.registeredClients
+        var id: String
+        var ownerID: String? = nil
+        var updatedAt: Date
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func registrationWritesLeaveTheDirectoryRevisionAlone(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var directory = ChangeSet(actor: "test", at: now)
+        try directory.insert(TestRecord(id: "org", name: "x", updatedAt: now))
+        #expect(try await store.apply(directory) == 1)
+
+        var first = ChangeSet(actor: "test", at: now)
+        try first.insert(ClientRecord(id: "client-1", updatedAt: now))
+        first.audit("client.register", subject: ClientRecord(id: "client-1", updatedAt: now), before: nil, after: nil)
+        #expect(try await store.apply(first) == 1, "the registration ledger's first revision")
+        let stored = try #require(try await store.record(ClientRecord.self, id: "client-1"))
+        var update = ChangeSet(actor: "test", at: now)
+        try update.update(stored.record, readAt: stored.revision)
+        #expect(try await store.apply(update) == 2)
+        var stale = ChangeSet(actor: "test", at: now)
+        try stale.update(stored.record, readAt: stored.revision)
+        await #expect(throws: StoreError.concurrentModification(collection: .registeredClients, id: "client-1")) {
+            try await store.apply(stale)
+        }
+        #expect(try await store.currentRevision() == 1, "the directory's revision did not move")
+
+        var mixed = ChangeSet(actor: "test", at: now)
+        try mixed.insert(TestRecord(id: "org-2", name: "y", updatedAt: now))
+        try mixed.insert(ClientRecord(id: "client-2", updatedAt: now))
+        await #expect(throws: StoreError.self) { try await store.apply(mixed) }
+        #expect(try await store.record(TestRecord.self, id: "org-2") == nil)
+        #expect(try await store.record(ClientRecord.self, id: "client-2") == nil)
+        try await store.close()
+    }
+}
