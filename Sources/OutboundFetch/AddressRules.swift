@@ -28,7 +28,8 @@ public enum AddressRules {
             if bytes[10] == 0xff, bytes[11] == 0xff { return isPublic(ipv4: Array(bytes[12..<16])) }
             return false
         }
-        if bytes[0] == 0x00, bytes[1] == 0x64, bytes[2] == 0xff, bytes[3] == 0x9b { return isPublic(ipv4: Array(bytes[12..<16])) }  // 64:ff9b::/96
+        // 64:ff9b::/96, NAT64's well-known prefix, embeds the IPv4 address in its last four bytes.
+        if bytes[0] == 0x00, bytes[1] == 0x64, bytes[2] == 0xff, bytes[3] == 0x9b { return isPublic(ipv4: Array(bytes[12..<16])) }
         if bytes[0] == 0x20, bytes[1] == 0x02 { return isPublic(ipv4: Array(bytes[2..<6])) }  // 6to4
         if bytes[0] == 0x20, bytes[1] == 0x01, bytes[2] == 0x0d, bytes[3] == 0xb8 { return false }  // documentation
         if bytes[0] & 0xfe == 0xfc { return false }  // fc00::/7 unique local
