@@ -191,13 +191,8 @@ struct AuthlibPeer {
             ])
         let base = "http://127.0.0.1:\(port)"
         let server = AuthlibPeer(process: process, registerURL: "\(base)/register", script: peer.appending(path: "wrk_dcr.lua").path)
-        for _ in 0..<100 {
-            if let curl = ChildProcess.locate("curl"),
-                try await ChildProcess.run(curl, ["-sf", "-o", "/dev/null", "\(base)/healthz"]).status == 0
-            {
-                return try await server.withBodies(python: python, peer: peer, keys: keys, scratch: scratch)
-            }
-            try await Task.sleep(for: .milliseconds(100))
+        if try await ServerProcess.answers("\(base)/healthz", within: 100) {
+            return try await server.withBodies(python: python, peer: peer, keys: keys, scratch: scratch)
         }
         server.stop()
         throw ValidationError("the Authlib peer did not start on \(base)")
@@ -221,8 +216,5 @@ struct AuthlibPeer {
         return AuthlibPeer(process: process, registerURL: registerURL, script: copy.path)
     }
 
-    func stop() {
-        if process.isRunning { process.terminate() }
-        for _ in 0..<50 where process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
-    }
+    func stop() { ServerProcess.stop(process) }
 }

@@ -113,20 +113,31 @@ struct StaticFileServer {
         try configuration.write(to: file, atomically: true, encoding: .utf8)
         let process = try await ChildProcess.start(nginx, ["-c", file.path, "-p", folder.path])
         let server = StaticFileServer(process: process, base: "http://127.0.0.1:\(port)")
-        for _ in 0..<50 {
-            if let curl = ChildProcess.locate("curl"),
-                try await ChildProcess.run(curl, ["-sf", "-o", "/dev/null", "\(server.base)/jwks.json"]).status == 0
-            {
-                return server
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        if try await ServerProcess.answers("\(server.base)/jwks.json", within: 50) { return server }
         server.stop()
         throw ValidationError("nginx did not start; see \(folder.path)/nginx-error.log")
     }
 
-    /// SIGTERM is nginx's fast shutdown. `waitUntilExit` would wait on a run loop nobody spins here, so poll.
-    func stop() {
+    /// SIGTERM is nginx's fast shutdown.
+    func stop() { ServerProcess.stop(process) }
+}
+
+/// A reference server the benchmark started as a child process.
+enum ServerProcess {
+    /// Whether `url` answers 2xx within `attempts` tries 100 ms apart (the server has started).
+    static func answers(_ url: String, within attempts: Int) async throws -> Bool {
+        for _ in 0..<attempts {
+            if let curl = ChildProcess.locate("curl"), try await ChildProcess.run(curl, ["-sf", "-o", "/dev/null", url]).status == 0 {
+                return true
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    /// SIGTERM, then up to five seconds for it to go. `waitUntilExit` would wait on a run loop nobody
+    /// spins here, so poll.
+    static func stop(_ process: Process) {
         if process.isRunning { process.terminate() }
         for _ in 0..<50 where process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
     }
