@@ -43,12 +43,17 @@ public struct OutboundFetcher: Sendable {
     /// One address for the host, refused unless public (or the policy allows otherwise).
     func resolve(_ target: FetchTarget) async throws -> SocketAddress {
         let address: SocketAddress
-        do {
-            address = try await NIOThreadPool.singleton.runIfActive {
-                try SocketAddress.makeAddressResolvingHost(target.host, port: target.port)
+        if let literal = try? SocketAddress(ipAddress: target.host, port: target.port) {
+            address = literal
+        } else {
+            // getaddrinfo blocks: on a thread of its own, never on the cooperative pool or a shared pool.
+            address = try await withCheckedThrowingContinuation { continuation in
+                Thread {
+                    continuation.resume(
+                        with: Result { try SocketAddress.makeAddressResolvingHost(target.host, port: target.port) }
+                            .mapError { _ in FetchFailure.cannotResolve(target.host) })
+                }.start()
             }
-        } catch {
-            throw FetchFailure.cannotResolve(target.host)
         }
         guard policy.allowNonPublicAddresses || Self.isPublic(address) else {
             throw FetchFailure.addressNotPublic(host: target.host, address: address.ipAddress ?? "?")

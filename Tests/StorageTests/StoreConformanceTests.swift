@@ -191,7 +191,9 @@ import Testing
             group.addTask {
                 var seen: [Int64] = []
                 var cursor: Int64 = 0
-                while seen.count < writers * writesEach {
+                // Bounded, so that a writer that fails makes the comparison below fail instead of a hang.
+                let deadline = ContinuousClock.now + .seconds(60)
+                while seen.count < writers * writesEach, ContinuousClock.now < deadline {
                     let page = try await store.auditEvents(afterID: cursor, limit: 5, subjectType: TestRecord.collection.rawValue)
                     seen += page.map(\.id)
                     cursor = page.last?.id ?? cursor
