@@ -1,3 +1,4 @@
+import Foundation
 import SwiftASN1
 import X509
 
@@ -32,6 +33,41 @@ public enum DistinguishedNameMatch {
         guard let written = try? parse(text) else { return false }
         let actual = subject.map { rdn in Set(rdn.map { Assertion(type: $0.type, value: normalise(Self.text(of: $0.value))) }) }
         return written == actual
+    }
+
+    /// The RFC 4514 §3 descriptors a relying party must know; Brasil writes every other type by OID.
+    static let descriptors: [ASN1ObjectIdentifier: String] = [
+        .RDNAttributeType.commonName: "CN", .RDNAttributeType.localityName: "L", .RDNAttributeType.stateOrProvinceName: "ST",
+        .RDNAttributeType.organizationName: "O", .RDNAttributeType.organizationalUnitName: "OU", .RDNAttributeType.countryName: "C",
+        .RDNAttributeType.streetAddress: "STREET", .RDNAttributeType.domainComponent: "DC", PKIObjectIdentifier.userID: "UID",
+    ]
+
+    /// A subject as RFC 4514 text the way Open Finance Brasil has clients write `tls_client_auth_subject_dn`:
+    /// last RDN first, the RFC 4514 §3 descriptors by name with escaped string values, every other type as
+    /// its dotted OID with `#` and the hex of the value's DER (`2.5.4.97=#0C2A4F464242522D…`).
+    public static func brasilText(of subject: DistinguishedName) -> String {
+        subject.reversed().map { rdn in
+            rdn.map { attribute in
+                if let name = descriptors[attribute.type] { return "\(name)=\(escaped(text(of: attribute.value)))" }
+                var serializer = DER.Serializer()
+                let hex = (try? serializer.serialize(ASN1Any(attribute.value))).map {
+                    serializer.serializedBytes.map { String(format: "%02X", $0) }.joined()
+                }
+                return "\(attribute.type)=#\(hex ?? "")"
+            }.joined(separator: "+")
+        }.joined(separator: ",")
+    }
+
+    /// RFC 4514 §2.4 escaping of a string value.
+    static func escaped(_ value: String) -> String {
+        var output = ""
+        for (index, character) in value.enumerated() {
+            let special = ",+\"\\<>;".contains(character)
+            let edge = (index == 0 && (character == "#" || character == " ")) || (index == value.count - 1 && character == " ")
+            if special || edge { output.append("\\") }
+            output.append(character)
+        }
+        return output
     }
 
     /// The RDNs of RFC 4514 text in ASN.1 order (the text names the last RDN first).

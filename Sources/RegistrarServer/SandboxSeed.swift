@@ -38,10 +38,25 @@ public enum SandboxSeed {
         }
     }
 
+    /// The provider's regulatory roles as the ecosystem names them (Brasil's scopes follow its roles).
+    struct ProviderRoles {
+        var authority: String
+        var country: String
+        var roles: [String]
+
+        init(_ profile: EcosystemProfile) {
+            switch profile {
+            case .ofb: (authority, country, roles) = ("BCB", "BR", ["DADOS", "PAGTO"])
+            case .obie, .cdr: (authority, country, roles) = ("FCA", "GB", ["AISP", "PISP"])
+            }
+        }
+    }
+
     /// Seeds an empty directory; returns nil (and changes nothing) when it already has organisations.
-    public static func seedIfEmpty(_ directory: ParticipantDirectory) async throws -> Credentials? {
+    public static func seedIfEmpty(_ directory: ParticipantDirectory, profile: EcosystemProfile = .obie) async throws -> Credentials? {
         guard try await directory.organisations().isEmpty else { return nil }
         let caller = Caller.system
+        let provided = ProviderRoles(profile)
 
         let bank = try await directory.createOrganisation(
             NewOrganisation(
@@ -69,10 +84,11 @@ public enum SandboxSeed {
 
         let provider = try await directory.createOrganisation(
             NewOrganisation(
-                legalName: "Sandbox Budgeting Ltd", registrationNumber: "00000002", country: "GB",
+                legalName: "Sandbox Budgeting Ltd", registrationNumber: "00000002", country: provided.country,
                 contacts: [Contact(type: "Business", name: "Partnerships", email: "partners@tpp.example")],
                 authorityClaims: [
-                    AuthorityClaim(authority: "FCA", registrationID: "200002", roles: [RoleGrant(role: "AISP"), RoleGrant(role: "PISP")])
+                    AuthorityClaim(
+                        authority: provided.authority, registrationID: "200002", roles: provided.roles.map { RoleGrant(role: $0) })
                 ]),
             by: caller)
         let software = try await directory.createSoftware(
@@ -81,7 +97,7 @@ public enum SandboxSeed {
                 clientName: "Sandbox Budget App", description: "Sees every account in one place", version: "1.0", environment: "sandbox",
                 mode: .test, clientUri: "https://tpp.example", logoUri: "https://tpp.example/logo.png", tosUri: "https://tpp.example/terms",
                 policyUri: "https://tpp.example/privacy", redirectUris: ["https://tpp.example/callback"],
-                revocationUri: "https://tpp.example/revoke", recipientBaseUri: "https://tpp.example", roles: ["AISP", "PISP"]),
+                revocationUri: "https://tpp.example/revoke", recipientBaseUri: "https://tpp.example", roles: provided.roles),
             by: caller)
         let softwareKey = try SigningKey.generate(.PS256)
         _ = try await directory.addKey(

@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     public var registrationProfile: RegistrationProfile.Name?
     /// Rotate the registration access token on every RFC 7592 update.
     public var rotateRegistrationTokens = false
+    /// Registration access tokens stop working this long after issue (nil: never).
+    public var registrationTokenLifetime: TimeInterval?
     /// Other directories whose SSAs the registration endpoint accepts (this one's always are).
     public var remoteDirectories: [RemoteDirectory] = []
     /// Hosts fetches may reach besides the remote directories' own.
@@ -78,6 +80,7 @@ public struct ServerConfiguration: Sendable {
         var settings = RegistrationSettings(
             issuer: publicURL, registrationEndpoint: "\(publicURL)/register", profile: RegistrationProfile.named(name))
         settings.rotateTokenOnUpdate = rotateRegistrationTokens
+        settings.registrationTokenLifetime = registrationTokenLifetime
         return settings
     }
 

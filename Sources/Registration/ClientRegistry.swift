@@ -48,7 +48,7 @@ public struct ClientRegistry: Sendable {
             throw OAuthError.invalidClientMetadata("software \(softwareID) is already registered here; update it with PUT instead")
         }
         let clientID = RecordIdentifier.make()
-        let (token, secret) = RegistrationAccessToken.issue(for: clientID, at: now)
+        let (token, secret) = RegistrationAccessToken.issue(for: clientID, at: now, lifetime: settings.registrationTokenLifetime)
         let client = RegisteredClient(
             id: clientID, softwareID: softwareID, organisationID: ssa.organisationID, softwareStatementIssuer: ssa.issuer ?? "",
             profile: settings.profile.name.rawValue, metadata: acceptedMetadata(context), registrationTokenHash: token.id,
@@ -63,8 +63,8 @@ public struct ClientRegistry: Sendable {
 
     // MARK: RFC 7592
 
-    public func read(_ clientID: String, token: String?) async throws -> Response {
-        let client = try await authorise(clientID, token: token).record
+    public func read(_ clientID: String, token: String?, at now: Date) async throws -> Response {
+        let client = try await authorise(clientID, token: token, at: now).record
         return Response(client: client, registrationAccessToken: nil, registrationClientURI: uri(of: client.id))
     }
 
@@ -72,7 +72,7 @@ public struct ClientRegistry: Sendable {
     public func update(_ clientID: String, token: String?, with request: RegistrationRequest, certificate: Certificate?, at now: Date)
         async throws -> Response
     {
-        let stored = try await authorise(clientID, token: token)
+        let stored = try await authorise(clientID, token: token, at: now)
         if let named = try request.metadata.string("client_id"), named != clientID {
             throw OAuthError.invalidClientMetadata("client_id in the body differs from the client being updated")
         }
@@ -84,7 +84,7 @@ public struct ClientRegistry: Sendable {
         var changes = ChangeSet(actor: "software:\(updated.softwareID)", at: now)
         var secret: String?
         if settings.rotateTokenOnUpdate {
-            let (token, newSecret) = RegistrationAccessToken.issue(for: clientID, at: now)
+            let (token, newSecret) = RegistrationAccessToken.issue(for: clientID, at: now, lifetime: settings.registrationTokenLifetime)
             for old in try await store.records(RegistrationAccessToken.self, ownerID: clientID) { changes.delete(old) }
             try changes.insert(token)
             updated.registrationTokenHash = token.id
@@ -97,7 +97,7 @@ public struct ClientRegistry: Sendable {
     }
 
     public func delete(_ clientID: String, token: String?, at now: Date) async throws {
-        let stored = try await authorise(clientID, token: token)
+        let stored = try await authorise(clientID, token: token, at: now)
         var changes = ChangeSet(actor: "software:\(stored.record.softwareID)", at: now)
         changes.delete(stored)
         for token in try await store.records(RegistrationAccessToken.self, ownerID: clientID) { changes.delete(token) }
@@ -129,9 +129,9 @@ public struct ClientRegistry: Sendable {
         return metadata
     }
 
-    /// RFC 7592 §2: the token must be this client's. A token presented for a client that does not exist,
-    /// or for another client, is revoked; either way the answer is 401 `invalid_token`.
-    func authorise(_ clientID: String, token: String?) async throws -> Stored<RegisteredClient> {
+    /// RFC 7592 §2: the token must be this client's and not expired. A token presented for a client that
+    /// does not exist, or for another client, is revoked; either way the answer is 401 `invalid_token`.
+    func authorise(_ clientID: String, token: String?, at now: Date) async throws -> Stored<RegisteredClient> {
         guard let token, token.utf8.count <= 256 else {
             throw OAuthError.invalidToken("a registration access token (Authorization: Bearer …) is required")
         }
@@ -142,12 +142,15 @@ public struct ClientRegistry: Sendable {
             presented?.record.clientID == clientID
         else {
             if let presented, presented.record.clientID != clientID || client == nil {
-                var changes = ChangeSet(actor: "registration", at: Date())
+                var changes = ChangeSet(actor: "registration", at: now)
                 changes.delete(presented)
                 changes.audit("registration-token.revoke", subject: presented.record, before: presented.record, after: nil)
                 _ = try? await store.apply(changes)
             }
             throw OAuthError.invalidToken("the registration access token is not valid for this client")
+        }
+        if let presented, presented.record.hasExpired(at: now) {
+            throw OAuthError.invalidToken("the registration access token has expired")
         }
         return client
     }

@@ -49,6 +49,7 @@ public enum MetadataChecks {
     }
 
     public static let signingAlgorithms: Set<String> = ["PS256", "ES256"]
+    static let defaultSigningAlgorithm = "PS256"
 
     /// FAPI: `private_key_jwt` (with `token_endpoint_auth_signing_alg` PS256/ES256) or `tls_client_auth`
     /// (with `tls_client_auth_subject_dn` matching the presented certificate under RFC 4517).
@@ -56,8 +57,13 @@ public enum MetadataChecks {
         let method = try context.metadata.tokenEndpointAuthMethod
         switch method {
         case "private_key_jwt":
-            guard let algorithm = try context.metadata.string("token_endpoint_auth_signing_alg"), signingAlgorithms.contains(algorithm)
-            else {
+            // Optional in RFC 7591 and the profiles; when omitted the server's default applies (Brasil's
+            // "Applying Server Defaults"), and it is written down so the AS enforces one algorithm.
+            guard let algorithm = try context.metadata.string("token_endpoint_auth_signing_alg") else {
+                context.accepted["token_endpoint_auth_signing_alg"] = .string(defaultSigningAlgorithm)
+                return
+            }
+            guard signingAlgorithms.contains(algorithm) else {
                 throw OAuthError.invalidClientMetadata("private_key_jwt needs token_endpoint_auth_signing_alg PS256 or ES256")
             }
         case "tls_client_auth":
@@ -122,11 +128,18 @@ public enum MetadataChecks {
     }
 
     /// Scopes are filtered to what the software's roles allow (never widened): the rest are dropped.
-    public static func scopesWithinRoles(_ scopesByRole: [String: Set<String>], always: Set<String>) -> RegistrationCheck {
+    /// `grantAllWhenOmitted` (Brasil's server defaults) gives a request without `scope` every scope its
+    /// roles allow.
+    public static func scopesWithinRoles(_ scopesByRole: [String: Set<String>], always: Set<String>, grantAllWhenOmitted: Bool = false)
+        -> RegistrationCheck
+    {
         RegistrationCheck("scopes within the software's roles") { context, _ in
             let ssa = try context.requireSSA()
-            guard let requested = try context.metadata.scope else { return }
             let allowed = ssa.roles.reduce(always) { $0.union(scopesByRole[$1] ?? []) }
+            guard let requested = try context.metadata.scope else {
+                if grantAllWhenOmitted { context.accepted["scope"] = .string(allowed.sorted().joined(separator: " ")) }
+                return
+            }
             let kept = requested.split(separator: " ").map(String.init).filter(allowed.contains)
             guard !kept.isEmpty else {
                 throw OAuthError.invalidClientMetadata(

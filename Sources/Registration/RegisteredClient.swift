@@ -41,11 +41,18 @@ public struct RegistrationAccessToken: Codable, Sendable, Equatable, StoredRecor
     public var clientID: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// When the token stops working (nil: never; `RegistrationSettings.registrationTokenLifetime`).
+    public var expiresAt: Date?
     public var ownerID: String? { clientID }
 
     /// A new token: 256 random bits with a recognisable prefix for secret scanners.
-    static func issue(for clientID: String, at now: Date) -> (record: RegistrationAccessToken, secret: String) {
+    static func issue(for clientID: String, at now: Date, lifetime: TimeInterval?) -> (record: RegistrationAccessToken, secret: String) {
         let secret = APIToken.randomSecret(prefix: "rgt_")
-        return (RegistrationAccessToken(id: APIToken.hash(of: secret), clientID: clientID, createdAt: now, updatedAt: now), secret)
+        let token = RegistrationAccessToken(
+            id: APIToken.hash(of: secret), clientID: clientID, createdAt: now, updatedAt: now,
+            expiresAt: lifetime.map(now.addingTimeInterval))
+        return (token, secret)
     }
+
+    func hasExpired(at now: Date) -> Bool { expiresAt.map { $0 <= now } ?? false }
 }

@@ -14,6 +14,8 @@ public struct RegistrationContext: Sendable {
     /// Set by `softwareStatementSignedByTrustedIssuer`.
     public internal(set) var softwareStatement: String?
     public internal(set) var ssa: SoftwareStatementClaims?
+    /// The SSA's JWS `alg`, once its signature verified.
+    public internal(set) var softwareStatementAlgorithm: String?
     /// The metadata accepted so far; checks may fill defaults (redirect URIs from the SSA) or filter (scopes).
     public internal(set) var accepted: [String: JSONValue]
     /// The client being updated (RFC 7592 PUT), whose software may not change.
@@ -54,6 +56,9 @@ public struct RegistrationSettings: Sendable {
     public var maximumRequestLifetime: TimeInterval = 3600
     /// RFC 7592 PUT issues a new registration access token when on.
     public var rotateTokenOnUpdate = false
+    /// Registration access tokens stop working this long after they are issued (nil: never). With
+    /// rotation on, each PUT hands out a fresh one.
+    public var registrationTokenLifetime: TimeInterval?
 
     public init(issuer: String, registrationEndpoint: String, profile: RegistrationProfile, additionalAudiences: Set<String> = []) {
         self.issuer = issuer

@@ -70,20 +70,33 @@ public struct RegistrationProfile: Sendable {
         ],
         flattensSoftwareStatement: true, oneClientPerSoftware: true)
 
-    /// Open Finance Brasil DCR/DCM: JSON requests, an SSA at most 5 minutes old, certificate rules.
+    /// Open Finance Brasil DCR/DCM: JSON requests, a PS256 SSA at most 5 minutes old, certificate rules,
+    /// scopes from the regulatory roles, one client per software statement.
     public static let ofb = RegistrationProfile(
         name: .ofb,
         checks: [
             MetadataChecks.clientCertificatePresented, SoftwareStatementChecks.present, SoftwareStatementChecks.signedByTrustedIssuer,
-            SoftwareStatementChecks.issuedWithin(300), SoftwareStatementChecks.softwareStillActive, RequestChecks.softwareIDMatches,
+            SoftwareStatementChecks.signedWith(["PS256"]), SoftwareStatementChecks.issuedWithin(300),
+            SoftwareStatementChecks.softwareStillActive, RequestChecks.softwareIDMatches,
             MetadataChecks.brasilCertificateSubject, MetadataChecks.redirectURIsWithinSSA(takeSSAsWhenOmitted: false),
             MetadataChecks.keysByReferenceOnly, MetadataChecks.tokenEndpointAuthentication,
+            // The published registration example asks for the implicit grant and `id_token` responses.
             MetadataChecks.allowedValues([
                 "grant_types": ["authorization_code", "client_credentials", "refresh_token", "implicit"],
-                "response_types": ["code", "code id_token"],
+                "response_types": ["code", "code id_token", "id_token"],
                 "id_token_signed_response_alg": fapiAlgorithms, "request_object_signing_alg": fapiAlgorithms,
                 "application_type": ["web"],
             ]),
+            MetadataChecks.scopesWithinRoles(brasilScopesByRole, always: ["openid"], grantAllWhenOmitted: true),
         ],
-        flattensSoftwareStatement: true, oneClientPerSoftware: false)
+        flattensSoftwareStatement: true, oneClientPerSoftware: true)
+
+    /// Brasil DCR "Regulatory Roles for OpenID and OAuth 2.0 Mappings" (CONTA and CCORR: openid only).
+    static let brasilScopesByRole: [String: Set<String>] = [
+        "DADOS": [
+            "accounts", "credit-cards-accounts", "consents", "customers", "invoice-financings", "financings", "loans",
+            "unarranged-accounts-overdraft", "resources",
+        ],
+        "PAGTO": ["payments"],
+    ]
 }

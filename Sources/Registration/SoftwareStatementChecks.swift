@@ -37,6 +37,19 @@ public enum SoftwareStatementChecks {
             throw OAuthError.invalidSoftwareStatement("the software statement has no software_id")
         }
         context.ssa = claims
+        context.softwareStatementAlgorithm = parts.header.alg
+    }
+
+    /// A profile may narrow the algorithms further (Brasil: the directory signs SSAs with PS256).
+    public static func signedWith(_ algorithms: Set<String>) -> RegistrationCheck {
+        RegistrationCheck("software statement signed with \(algorithms.sorted().joined(separator: " or "))") { context, _ in
+            _ = try context.requireSSA()
+            guard let algorithm = context.softwareStatementAlgorithm, algorithms.contains(algorithm) else {
+                throw OAuthError.invalidSoftwareStatement(
+                    "the software statement is signed with \(context.softwareStatementAlgorithm ?? "nothing"); this profile accepts \(algorithms.sorted().joined(separator: " or ")) only"
+                )
+            }
+        }
     }
 
     /// CDR: the SSA carries `exp`, and it has not passed.

@@ -26,6 +26,11 @@ struct RegistrationOptions: ParsableArguments {
     @Option(help: "PEM file of extra CA certificates trusted for fetches (env REGISTRAR_FETCH_CA_FILE).") var fetchCAFile: String?
     @Flag(help: "Issue a new registration access token on every RFC 7592 update (env REGISTRAR_ROTATE_REGISTRATION_TOKENS=1).")
     var rotateRegistrationTokens = false
+    @Option(
+        help: ArgumentHelp(
+            "Registration access tokens stop working this many seconds after issue; never by default (env REGISTRAR_REGISTRATION_TOKEN_LIFETIME).",
+            valueName: "seconds")
+    ) var registrationTokenLifetime: Int?
 
     func apply(to configuration: inout ServerConfiguration, environment: [String: String]) throws {
         if let name = registrationProfile ?? environment["REGISTRAR_REGISTRATION_PROFILE"] {
@@ -45,6 +50,12 @@ struct RegistrationOptions: ParsableArguments {
             throw CLIError("cannot read the fetch CA file \(file)")
         }
         configuration.rotateRegistrationTokens = rotateRegistrationTokens || environment["REGISTRAR_ROTATE_REGISTRATION_TOKENS"] == "1"
+        if let text = registrationTokenLifetime.map(String.init) ?? environment["REGISTRAR_REGISTRATION_TOKEN_LIFETIME"] {
+            guard let seconds = Int(text), seconds > 0 else {
+                throw CLIError("the registration token lifetime must be a positive number of seconds, not \(text.prefix(40))")
+            }
+            configuration.registrationTokenLifetime = TimeInterval(seconds)
+        }
     }
 
     static func list(_ text: String?, separator: Character) -> [String] {

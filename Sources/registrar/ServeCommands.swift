@@ -164,7 +164,9 @@ struct Sandbox: AsyncParsableCommand {
         } catch { throw fail(error) }
         try await withStore(store) { directoryStore in
             let envFile = (store.dataFolder as NSString).appendingPathComponent("sandbox.env")
-            if let credentials = try await SandboxSeed.seedIfEmpty(ParticipantDirectory(store: directoryStore)) {
+            if let credentials = try await SandboxSeed.seedIfEmpty(
+                ParticipantDirectory(store: directoryStore), profile: configuration.profile)
+            {
                 guard
                     FileManager.default.createFile(
                         atPath: envFile, contents: Data(credentials.environmentFile.utf8), attributes: [.posixPermissions: 0o600])

@@ -72,7 +72,7 @@ struct LiveDirectory: Sendable {
         }
         configure(&configuration)
         let runtime = try await DirectoryRuntime(configuration: configuration, store: store, encryptionKey: TestStores.encryptionKey)
-        let credentials = seed ? try await SandboxSeed.seedIfEmpty(runtime.directory) : nil
+        let credentials = seed ? try await SandboxSeed.seedIfEmpty(runtime.directory, profile: profile) : nil
         let (started, startedContinuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "registrar.test")
         logger.logLevel = .warning

@@ -40,17 +40,22 @@ def assertion(key_pem, client_id, audience, jti=None, expires_in="300"):
     print(token.serialize())
 
 
-def sign(key_pem, claims_json):
+def signed_jwt(key_pem, claims):
+    """A JWT of `claims` (iat, exp and jti added when absent), ES256 or PS256 by the key's type."""
     with open(key_pem, "rb") as handle:
         key = jwk.JWK.from_pem(handle.read())
-    claims = json.loads(claims_json)
+    claims = dict(claims)
     now = int(time.time())
     claims.setdefault("iat", now)
     claims.setdefault("exp", now + 300)
     claims.setdefault("jti", str(uuid.uuid4()))
     token = jwt.JWT(header={"alg": "ES256" if key["kty"] == "EC" else "PS256", "kid": key.thumbprint(), "typ": "JWT"}, claims=claims)
     token.make_signed_token(key)
-    print(token.serialize())
+    return token.serialize()
+
+
+def sign(key_pem, claims_json):
+    print(signed_jwt(key_pem, json.loads(claims_json)))
 
 
 def fetch(url, server_ca):

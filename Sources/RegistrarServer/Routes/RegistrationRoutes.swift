@@ -22,7 +22,7 @@ enum RegistrationRoutes {
         }
 
         routes.add(.get, item) { request, context in
-            let response = try await registry.read(try HTTPExchange.parameter("clientId", in: context), token: bearer(request))
+            let response = try await registry.read(try HTTPExchange.parameter("clientId", in: context), token: bearer(request), at: Date())
             return try json(response, status: .ok)
         }
 
