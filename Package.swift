@@ -153,6 +153,7 @@ let package = Package(
             dependencies: [
                 "Registration", "Directory", "Keys", "PKI", "Storage", "ChildProcess", "OutboundFetch",
                 .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

@@ -3,7 +3,7 @@ import Foundation
 
 /// The claims of a verified software statement assertion, read the way every ecosystem writes them:
 /// roles as an array (UK, Brasil) or one string (CDR), `software_jwks_endpoint` (UK, Brasil) or
-/// `software_jwks_uri` (Brasil's documented name), `org_id` or `legal_entity_id`.
+/// `software_jwks_uri` (Brasil's documented name) or `jwks_uri` (CDR), `org_id` or `legal_entity_id`.
 public struct SoftwareStatementClaims: Sendable, Equatable {
     public var members: [String: JSONValue]
 
@@ -17,7 +17,7 @@ public struct SoftwareStatementClaims: Sendable, Equatable {
     public var issuedAt: Date? { members["iat"]?.numericValue.map(Date.init(timeIntervalSince1970:)) }
     public var expiresAt: Date? { members["exp"]?.numericValue.map(Date.init(timeIntervalSince1970:)) }
     public var redirectURIs: [String] { members["software_redirect_uris"]?.stringArray ?? members["redirect_uris"]?.stringArray ?? [] }
-    public var jwksURI: String? { string("software_jwks_endpoint") ?? string("software_jwks_uri") }
+    public var jwksURI: String? { string("software_jwks_endpoint") ?? string("software_jwks_uri") ?? string("jwks_uri") }
 
     public var roles: [String] {
         if let one = members["software_roles"]?.stringValue { return one.split(separator: " ").map(String.init) }

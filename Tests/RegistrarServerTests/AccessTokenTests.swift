@@ -68,9 +68,13 @@ import Testing
             return (status, body)
         }
 
-        static func run(store: (any DirectoryStore)? = nil, _ body: @escaping @Sendable (Client) async throws -> Void) async throws {
+        static func run(
+            profile: EcosystemProfile = .obie, store: (any DirectoryStore)? = nil,
+            configure: (inout ServerConfiguration) -> Void = { _ in },
+            _ body: @escaping @Sendable (Client) async throws -> Void
+        ) async throws {
             let tls = try await TLSFixture.make()
-            try await LiveDirectory.run(store: store, tls: (tls, .optional)) { live in
+            try await LiveDirectory.run(profile: profile, store: store, tls: (tls, .optional), configure: configure) { live in
                 let client = Client(live: live, tls: tls)
                 _ = try await live.issueCertificate("transport", openssl: tls.openssl)
                 try await client.uploadSigningKey("client-signing")

@@ -60,9 +60,10 @@ import Testing
     }
 
     static func run(
-        store: (any DirectoryStore)? = nil, _ body: @escaping @Sendable (Registrar, String) async throws -> Void
+        profile: EcosystemProfile = .obie, store: (any DirectoryStore)? = nil, configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @escaping @Sendable (Registrar, String) async throws -> Void
     ) async throws {
-        try await Client.run(store: store) { client in
+        try await Client.run(profile: profile, store: store, configure: configure) { client in
             let registrar = Registrar(client: client)
             try await body(registrar, try await registrar.ssa())
         }

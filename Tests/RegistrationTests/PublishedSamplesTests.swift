@@ -1,4 +1,5 @@
 import ChildProcess
+import Crypto
 import Directory
 import Foundation
 import Keys
@@ -92,6 +93,124 @@ import X509
                 Data(try sample("br_ofb_specs_seguranca/02_dcr_request_body_as_published.txt").utf8), mediaType: "application/json")
         }
     }
+}
+
+/// The Brasil sample end to end through `ClientRegistry` under the ofb profile: the published request
+/// body, its SSA's published claims signed afresh by a key standing in for the Brasil directory's (whose
+/// key is not published), and a client certificate with the UID and organizationIdentifier the spec asks.
+@Suite struct PublishedBrasilRequestTests {
+    let samples = PublishedSamplesTests()
+    let directoryKey = try! SigningKey.generate(.PS256)
+    let now = Date()
+
+    func publishedClaims() throws -> [String: Any] {
+        let file = try JSONSerialization.jsonObject(with: Data(try samples.sample("br_ofb_specs_seguranca/01_ssa.json").utf8))
+        return try #require((file as? [String: Any])?["claims"] as? [String: Any])
+    }
+
+    /// The published body, with another SSA when given.
+    func publishedBody(softwareStatement: String? = nil) throws -> Data {
+        let wrapped = try JSONSerialization.jsonObject(
+            with: Data(try samples.sample("br_ofb_specs_seguranca/02_dcr_request_body_fixed.json").utf8))
+        var body = try #require((wrapped as? [String: Any])?["body"] as? [String: Any])
+        if let softwareStatement { body["software_statement"] = softwareStatement }
+        return try JSONSerialization.data(withJSONObject: body)
+    }
+
+    func sign(_ claims: [String: Any], with key: SigningKey? = nil) throws -> String {
+        try CompactJWS.signJWT(payload: try JSONSerialization.data(withJSONObject: claims), with: key ?? directoryKey)
+    }
+
+    /// A transport certificate for the sample software, issued by a throwaway CA.
+    func certificate(softwareID: String, organisationID: String) throws -> Certificate {
+        let key = P256.Signing.PrivateKey()
+        let subject = DistinguishedName([
+            RelativeDistinguishedName(.init(type: .RDNAttributeType.countryName, value: try .init(printableString: "BR"))),
+            RelativeDistinguishedName(.init(type: .RDNAttributeType.organizationName, utf8String: "Open Banking Brasil")),
+            RelativeDistinguishedName(.init(type: .RDNAttributeType.commonName, utf8String: "accounting.raidiam.com")),
+            RelativeDistinguishedName(.init(type: PKIObjectIdentifier.organizationIdentifier, utf8String: "OFBBR-\(organisationID)")),
+            RelativeDistinguishedName(.init(type: PKIObjectIdentifier.userID, utf8String: softwareID)),
+        ])
+        return try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey), notValidBefore: now - 3600, notValidAfter: now + 86_400,
+            issuer: subject, subject: subject, signatureAlgorithm: .ecdsaWithSHA256, extensions: Certificate.Extensions(),
+            issuerPrivateKey: .init(key))
+    }
+
+    func registry(issuer: String, alsoTrusting other: SigningKey? = nil) async throws -> ClientRegistry {
+        let keys = [directoryKey.publicJWK] + (other.map { [$0.publicJWK] } ?? [])
+        return ClientRegistry(
+            settings: RegistrationSettings(
+                issuer: "https://bank.example", registrationEndpoint: "https://bank.example/register", profile: .ofb),
+            environment: RegistrationEnvironment(
+                issuers: [TrustedSSAIssuer(issuer: issuer) { _ in keys }], keystores: NoKeystores(), statuses: EveryoneActive(),
+                store: try await TemporaryStore.make()))
+    }
+
+    @Test func thePublishedBrasilRequestIsAcceptedUnderOFBWhenATrustedDirectorySignedItsSSA() async throws {
+        var claims = try publishedClaims()
+        claims["iat"] = Int(now.timeIntervalSince1970)
+        let issuer = try #require(claims["iss"] as? String)
+        let (softwareID, organisationID) = (try #require(claims["software_id"] as? String), try #require(claims["org_id"] as? String))
+        let ssa = try sign(claims)
+        let registry = try await registry(issuer: issuer)
+        let certificate = try certificate(softwareID: softwareID, organisationID: organisationID)
+
+        let request = try RegistrationRequest.decode(try publishedBody(softwareStatement: ssa), mediaType: "application/json")
+        let created = try await registry.register(request, certificate: certificate, at: now).client
+        #expect(created.softwareID == softwareID && created.organisationID == organisationID)
+        #expect(created.metadata["software_statement"]?.stringValue == ssa, "the SSA is kept unmodified")
+        #expect(created.metadata["redirect_uris"]?.stringArray == ["https://www.raidiam.com/accounting/cb"])
+        #expect(created.metadata["token_endpoint_auth_signing_alg"]?.stringValue == "PS256", "the server default fills the omitted alg")
+        #expect(created.metadata["software_statement_roles"] != nil, "the SSA's claims are flattened into the client")
+        let scopes = Set(created.metadata["scope"]?.stringValue?.split(separator: " ").map(String.init) ?? [])
+        #expect(scopes.isSuperset(of: ["openid", "accounts", "consents", "resources", "payments"]), "DADOS and PAGTO scopes: \(scopes)")
+        #expect(created.metadata["client_id"] == nil, "the body's client_id is not metadata")
+
+        // Brasil allows one registration per software statement.
+        await #expect(throws: OAuthError.self) {
+            try await registry.register(
+                try RegistrationRequest.decode(try publishedBody(softwareStatement: ssa), mediaType: "application/json"),
+                certificate: certificate, at: now)
+        }
+    }
+
+    @Test func theBrasilRulesRefuseTheWrongCertificateAnOldSSAAndAnES256SSA() async throws {
+        var claims = try publishedClaims()
+        claims["iat"] = Int(now.timeIntervalSince1970)
+        let issuer = try #require(claims["iss"] as? String)
+        let softwareID = try #require(claims["software_id"] as? String)
+        let ellipticKey = try SigningKey.generate(.ES256)
+        let registry = try await registry(issuer: issuer, alsoTrusting: ellipticKey)
+        func refusal(_ body: Data, _ certificate: Certificate) async throws -> OAuthError? {
+            do {
+                _ = try await registry.register(
+                    try RegistrationRequest.decode(body, mediaType: "application/json"), certificate: certificate, at: now)
+                return nil
+            } catch let error as OAuthError { return error }
+        }
+        let good = try publishedBody(softwareStatement: try sign(claims))
+        let otherOrganisation = try await refusal(good, try certificate(softwareID: softwareID, organisationID: "another-org"))
+        #expect(otherOrganisation?.description.contains("organizationIdentifier") == true, "\(String(describing: otherOrganisation))")
+        let otherSoftware = try await refusal(
+            good, try certificate(softwareID: "another-software", organisationID: claims["org_id"] as! String))
+        #expect(otherSoftware?.description.contains("UID") == true, "\(String(describing: otherSoftware))")
+
+        let right = try certificate(softwareID: softwareID, organisationID: claims["org_id"] as! String)
+        var stale = claims
+        stale["iat"] = Int(now.timeIntervalSince1970) - 600
+        let old = try await refusal(try publishedBody(softwareStatement: try sign(stale)), right)
+        #expect(old?.code == "invalid_software_statement" && old?.description.contains("at most 300") == true)
+        let elliptic = try await refusal(try publishedBody(softwareStatement: try sign(claims, with: ellipticKey)), right)
+        #expect(elliptic?.code == "invalid_software_statement" && elliptic?.description.contains("PS256 only") == true)
+        // As published (2021, signed by the real directory, whose key is not trusted here).
+        let published = try await refusal(try publishedBody(), right)
+        #expect(published?.code == "invalid_software_statement" && published?.description.contains("signature") == true)
+    }
+}
+
+struct EveryoneActive: ParticipantStatusSource {
+    func isActive(softwareID: String, organisationID: String?, issuer: String) async throws -> Bool { true }
 }
 
 /// A registration environment without remote sources, for checks that never reach them.

@@ -12,7 +12,8 @@ usage: dcr_client.py STEPS_JSON
          "sleep": SECONDS}                           (wait before sending)
     A string "{N.member}" anywhere in a step is replaced by `member` of step N's response body (so a
     later step can use the client_id or registration_access_token an earlier one received).
-    Prints a JSON list of {"status": HTTP status, "body": the JSON body (or {"text": ...})}.
+    Prints a JSON list of {"status": HTTP status, "body": the JSON body (or {"text": ...})}; status 0
+    with {"tls_error": ...} when the TLS handshake was refused.
 """
 import json
 import re
@@ -23,15 +24,18 @@ import requests
 
 from access_token import signed_jwt
 
-REFERENCE = re.compile(r"^\{(\d+)\.([A-Za-z0-9_]+)\}$")
+REFERENCE = re.compile(r"\{(\d+)\.([A-Za-z0-9_]+)\}")
 
 
 def resolve(value, replies):
+    def lookup(match):
+        return replies[int(match.group(1))]["body"].get(match.group(2))
+
     if isinstance(value, str):
-        match = REFERENCE.match(value)
-        if match:
-            return replies[int(match.group(1))]["body"].get(match.group(2))
-        return value
+        whole = REFERENCE.fullmatch(value)
+        if whole:
+            return lookup(whole)
+        return REFERENCE.sub(lambda match: str(lookup(match)), value)
     if isinstance(value, list):
         return [resolve(item, replies) for item in value]
     if isinstance(value, dict):
@@ -55,8 +59,12 @@ def exchange(step):
     if step.get("token"):
         headers["Authorization"] = "Bearer " + step["token"]
     certificate = (step["cert"], step["key"]) if step.get("cert") else None
-    response = requests.request(
-        step.get("method", "POST"), step["url"], headers=headers, data=data, cert=certificate, verify=step["ca"], timeout=20)
+    try:
+        response = requests.request(
+            step.get("method", "POST"), step["url"], headers=headers, data=data, cert=certificate, verify=step["ca"], timeout=20)
+    except requests.exceptions.SSLError as error:
+        # The server refused the handshake (an untrusted client certificate): no HTTP status at all.
+        return {"status": 0, "body": {"tls_error": str(error)}}
     try:
         body = response.json()
     except ValueError:
