@@ -29,10 +29,10 @@ import X509
         /// string "{N.member}" stands for `member` of the N-th reply of the same run.
         func step(
             _ method: String = "POST", _ path: String = "", jwt: [String: Any]? = nil, json: [String: Any]? = nil, token: String? = nil,
-            certificate: String? = "transport", key: String = "client-signing", sleep: Double? = nil
+            certificate: String? = "transport", key: String = "client-signing", sleep: Double? = nil, url: String? = nil
         ) -> [String: Any] {
             let files = registrar.client.tls.openssl
-            var step: [String: Any] = ["method": method, "url": registrar.url + path, "ca": registrar.client.tls.serverCA]
+            var step: [String: Any] = ["method": method, "url": url ?? registrar.url + path, "ca": registrar.client.tls.serverCA]
             if let certificate { (step["cert"], step["key"]) = (files.path("\(certificate).pem"), files.path("\(certificate).key")) }
             if let jwt { step["jwt"] = ["key": files.path("\(key).key"), "claims": jwt] }
             step["json"] = json
@@ -61,6 +61,60 @@ import X509
     static func forged(_ ssa: String) -> String {
         let parts = ssa.split(separator: ".")
         return "\(parts[0]).\(parts[1]).\(String(parts[2].reversed()))"
+    }
+
+    // MARK: UK (OpenBankingUK/conformance-dcr, DCR v3.2/3.3 scenarios)
+
+    @Test func ukConformanceDCRScenarios() async throws {
+        try await RegistrationTests.run { registrar, ssa in
+            let provider = Provider(registrar: registrar)
+            let now = Int(Date().timeIntervalSince1970)
+            let claims = { (changes: [String: Any?]) in registrar.claims(ssa: ssa, changes) }
+            let replies = try await provider.run([
+                provider.step("GET", certificate: nil, url: "\(registrar.issuer)/.well-known/openid-configuration"),
+                provider.step(jwt: claims([:])),
+                provider.step("GET", "/{1.client_id}", token: "{1.registration_access_token}"),
+                provider.step("GET", "/{1.client_id}", token: "rgt_invalid-credentials"),
+                provider.step("PUT", "/{1.client_id}", jwt: claims(["scope": "openid accounts"]), token: "{1.registration_access_token}"),
+                provider.step("DELETE", "/{1.client_id}", token: "{1.registration_access_token}"),  // 5
+                provider.step("GET", "/{1.client_id}", token: "{1.registration_access_token}"),
+                provider.step("PUT", "/{1.client_id}", jwt: claims([:]), token: "{1.registration_access_token}"),
+                provider.step(jwt: claims(["exp": now - 3600, "iat": now - 3700])),
+                provider.step(jwt: claims(["iss": "foo.is/invalid"])),
+                provider.step(jwt: claims(["iss": ""])),  // 10
+                provider.step(jwt: claims(["iss": "123456789012345678901234567890"])),
+                provider.step(jwt: claims(["token_endpoint_auth_signing_alg": "RS256"])),
+                provider.step(jwt: claims(["response_types": ["id_token", "token"]])),
+            ])
+            let discovery = replies[0].body
+            #expect(discovery["registration_endpoint"] as? String == registrar.url, "DCR-001 registration URL: \(discovery)")
+            let aliases = discovery["mtls_endpoint_aliases"] as? [String: Any]
+            #expect(aliases?["registration_endpoint"] as? String == registrar.url, "DCR-001 mTLS alias: \(discovery)")
+
+            let created = replies[1]
+            #expect(created.status == 201, "DCR-002 create: \(created)")
+            let retrieved = replies[2]
+            #expect(retrieved.status == 200, "DCR-005 retrieve: \(retrieved)")
+            for member in [
+                "client_id", "client_id_issued_at", "redirect_uris", "token_endpoint_auth_method", "grant_types", "response_types",
+                "software_statement", "application_type", "id_token_signed_response_alg", "request_object_signing_alg", "scope",
+            ] {
+                #expect(retrieved.body[member] != nil, "DCR-005 the client response carries \(member)")
+            }
+            #expect(retrieved.body["registration_access_token"] == nil, "the token is shown once, at registration")
+            #expect(replies[3].status == 401 && replies[3].error == "invalid_token", "DCR-007 invalid credentials: \(replies[3])")
+            #expect(replies[4].status == 200 && replies[4].body["scope"] as? String == "openid accounts", "DCR-008 update: \(replies[4])")
+            #expect(replies[5].status == 204, "DCR-002/003 delete: \(replies[5])")
+            #expect(replies[6].status == 401, "DCR-003/DCR-010 retrieve a deleted client: \(replies[6])")
+            #expect(replies[7].status == 401, "DCR-009 update a deleted client: \(replies[7])")
+            for (index, name) in [
+                (8, "expired claims"), (9, "invalid issuer"), (10, "empty issuer"), (11, "issuer too long"), (12, "RS256"),
+            ] {
+                #expect(
+                    replies[index].status == 400 && replies[index].error == "invalid_client_metadata", "DCR-004 \(name): \(replies[index])")
+            }
+            #expect(replies[13].status == 400 && replies[13].error == "invalid_client_metadata", "DCR-011 response_types: \(replies[13])")
+        }
     }
 
     // MARK: CDR

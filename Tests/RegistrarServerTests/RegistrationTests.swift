@@ -7,7 +7,7 @@ import Testing
 /// The registration role (RFC 7591/7592, fapi-obie profile) end to end in a sandbox that also runs the
 /// directory: the software's SSA comes from the directory, the request JWT is signed by jwcrypto with a
 /// key of the software's JWKS, and curl registers over mutual TLS with the software's transport
-/// certificate. Test names carry the UK conformance-dcr / OpenID brazil-dcr case they cover.
+/// certificate. The conformance cases one by one are in RegistrationConformanceTests.
 @Suite(witnessesAvailable) struct RegistrationTests {
     typealias Client = AccessTokenTests.Client
 
@@ -69,7 +69,7 @@ import Testing
         }
     }
 
-    @Test func dcr001RegistersAndRFC7592ReadsUpdatesAndDeletesTheClient() async throws {
+    @Test func registersAndRFC7592ReadsUpdatesAndDeletesTheClient() async throws {
         try await Self.run { registrar, ssa in
             let created = try await registrar.register(registrar.claims(ssa: ssa))
             #expect(created.status == 201, "\(created.body)")
