@@ -12,17 +12,19 @@ public enum JSONValue: Codable, Sendable, Equatable {
     case null
 
     public init(from decoder: any Decoder) throws {
+        // Most values are strings; each failed attempt costs a thrown DecodingError, so they go first.
+        // Int64 before Double: a Double attempt would also take integers.
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
         } else if let value = try? container.decode(Int64.self) {
             self = .integer(value)
         } else if let value = try? container.decode(Double.self) {
             self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
         } else {

@@ -71,7 +71,7 @@ public struct TokenService: Sendable {
         guard let parts, parts.header.typ?.lowercased() == AccessTokenClaims.type || parts.header.typ?.lowercased() == "application/at+jwt"
         else { throw DirectoryError.unauthenticated("the bearer token is not an access token of this directory") }
         let candidates = keys.candidates(forKID: parts.header.kid)
-        guard let payload = candidates.lazy.compactMap({ try? CompactJWS.verify(token, with: $0).payload }).first,
+        guard let payload = candidates.lazy.compactMap({ try? CompactJWS.verify(parts, with: $0).payload }).first,
             let claims = try? JSONDecoder().decode(AccessTokenClaims.self, from: payload)
         else { throw DirectoryError.unauthenticated("the access token's signature does not verify with the directory's keys") }
         guard claims.iss == settings.issuer, claims.aud == settings.issuer else {
@@ -116,7 +116,7 @@ public struct TokenService: Sendable {
         let keys = try await store.records(ParticipantKey.self, ownerID: software.id).map(\.record).filter { $0.status == .active }.map(
             \.jwk)
         let signingKeys = JSONWebKeySet(keys: keys.filter { $0.use != "tls" }).candidates(forKID: parts.header.kid)
-        guard signingKeys.contains(where: { (try? CompactJWS.verify(assertion, with: $0)) != nil }) else {
+        guard signingKeys.contains(where: { (try? CompactJWS.verify(parts, with: $0)) != nil }) else {
             throw OAuthError.invalidClient(
                 "the client assertion's signature does not verify with an active signing key of software statement \(software.id) (PS256 or ES256)"
             )

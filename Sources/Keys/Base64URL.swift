@@ -44,7 +44,11 @@ public enum Base64URL {
     /// table: Foundation's decoder behind string replacement was the largest single cost of checking a
     /// registration request (three JWS segments each for the request and its SSA).
     public static func decode(_ text: some StringProtocol) -> Data? {
-        let utf8 = text.utf8
+        decode(bytes: text.utf8)
+    }
+
+    /// The same, from bytes (a segment of a compact JWS, say).
+    public static func decode(bytes utf8: some Collection<UInt8>) -> Data? {
         guard utf8.count % 4 != 1 else { return nil }
         var output = [UInt8]()
         output.reserveCapacity(utf8.count * 3 / 4)

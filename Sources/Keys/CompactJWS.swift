@@ -43,22 +43,35 @@ public enum CompactJWS {
         return signingInput + "." + Base64URL.encode(try key.sign(Data(signingInput.utf8)))
     }
 
+    /// A compact JWS taken apart, not verified; decode once, verify against several keys.
+    public struct Parts: Sendable {
+        public var header: JOSEHeader
+        public var payload: Data
+        public var signingInput: Data
+        public var signature: Data
+    }
+
     /// Splits a compact JWS without verifying it.
-    public static func decode(_ token: String) throws -> (header: JOSEHeader, payload: Data, signingInput: Data, signature: Data) {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3,
-            let headerBytes = Base64URL.decode(parts[0]),
-            let payload = Base64URL.decode(parts[1]),
-            let signature = Base64URL.decode(parts[2]),
+    public static func decode(_ token: String) throws -> Parts {
+        let bytes = Array(token.utf8)
+        guard let first = bytes.firstIndex(of: UInt8(ascii: ".")),
+            let second = bytes[(first + 1)...].firstIndex(of: UInt8(ascii: ".")),
+            !bytes[(second + 1)...].contains(UInt8(ascii: ".")),
+            let headerBytes = Base64URL.decode(bytes: bytes[..<first]),
+            let payload = Base64URL.decode(bytes: bytes[(first + 1)..<second]),
+            let signature = Base64URL.decode(bytes: bytes[(second + 1)...]),
             let header = try? JSONDecoder().decode(JOSEHeader.self, from: headerBytes)
         else { throw Failure.malformed }
-        return (header, payload, Data("\(parts[0]).\(parts[1])".utf8), signature)
+        return Parts(header: header, payload: payload, signingInput: Data(bytes[..<second]), signature: signature)
     }
 
     /// Verifies with a public JWK. The algorithm comes from the header but must be one we allow and must
     /// fit the key (and the key's own `alg`, when it names one).
     public static func verify(_ token: String, with jwk: JSONWebKey) throws -> (header: JOSEHeader, payload: Data) {
-        let parts = try decode(token)
+        try verify(try decode(token), with: jwk)
+    }
+
+    public static func verify(_ parts: Parts, with jwk: JSONWebKey) throws -> (header: JOSEHeader, payload: Data) {
         guard let algorithm = SigningAlgorithm(rawValue: parts.header.alg) else {
             throw Failure.unsupportedAlgorithm(parts.header.alg)
         }

@@ -58,7 +58,8 @@ public final class DirectoryRuntime: Sendable {
         let (keyring, publishedKeys, revision) = (self.keyring, self.publishedKeys, self.revision)
         let directories = TrustedDirectories(
             local: (
-                LocalDirectorySource(store: store, keystore: configuration.keystore), configuration.resolvedSSAIssuer,
+                LocalDirectorySource(store: store, keystore: configuration.keystore, revision: { revision.current }),
+                configuration.resolvedSSAIssuer,
                 { try await publishedKeys.value(at: revision.current) { try await keyring.publishedJWKS() } }
             ),
             remote: configuration.remoteDirectories,

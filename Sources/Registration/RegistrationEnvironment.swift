@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import Keys
+import Synchronization
 
 /// A directory whose SSAs this registration endpoint accepts: the `iss` its SSAs carry and where its
 /// signing keys come from (the local directory's keyring, or a remote directory's JWKS).
@@ -47,15 +48,21 @@ public struct RegistrationEnvironment: Sendable {
 
 /// The local directory as keystore and status source, for a registration role in the same deployment
 /// (the sandbox runs both): keystore URLs under the directory's own public URL are read from its store.
+/// Given the directory's revision, answers are kept until it moves (a registration reads the same
+/// software's keys and status as the one before it).
 public struct LocalDirectorySource: SoftwareKeystoreSource, ParticipantStatusSource {
     let views: PublishedViews
     let directory: ParticipantDirectory
     let urls: KeystoreURLs
+    let revision: (@Sendable () -> Int64)?
+    let keySets = RevisionKeyedMemo<JSONWebKeySet>()
+    let statuses = RevisionKeyedMemo<(organisationID: String, active: Bool)?>()
 
-    public init(store: any DirectoryStore, keystore: KeystoreURLs) {
+    public init(store: any DirectoryStore, keystore: KeystoreURLs, revision: (@Sendable () -> Int64)? = nil) {
         self.directory = ParticipantDirectory(store: store)
         self.views = PublishedViews(store: store)
         self.urls = keystore
+        self.revision = revision
     }
 
     /// Whether `url` is in this directory's keystore.
@@ -70,16 +77,46 @@ public struct LocalDirectorySource: SoftwareKeystoreSource, ParticipantStatusSou
                 "the software JWKS \(url.prefix(200)) is not in a keystore this server can read (only \(urls.baseURL) is configured)")
         }
         do {
-            return try await views.keystore(organisationID: String(path[0]), softwareID: String(path[2]), selection: .active)
-                .candidates(forKID: kid)
+            let keys = try await keySets.value(for: url, at: revision?()) {
+                try await views.keystore(organisationID: String(path[0]), softwareID: String(path[2]), selection: .active)
+            }
+            return keys.candidates(forKID: kid)
         } catch DirectoryError.notFound(let reason) {
             throw OAuthError.invalidSoftwareStatement("the software JWKS \(url.prefix(200)) does not exist: \(reason)")
         }
     }
 
     public func isActive(softwareID: String, organisationID: String?, issuer: String) async throws -> Bool {
-        guard let (organisation, software) = try await directory.participant(ofSoftware: softwareID) else { return false }
-        if let organisationID, organisationID != organisation.id { return false }
-        return software.status == .active && organisation.status == .active
+        let status = try await statuses.value(for: softwareID, at: revision?()) {
+            guard let (organisation, software) = try await directory.participant(ofSoftware: softwareID) else { return nil }
+            return (organisation.id, software.status == .active && organisation.status == .active)
+        }
+        guard let status else { return false }
+        if let organisationID, organisationID != status.organisationID { return false }
+        return status.active
+    }
+}
+
+/// Values by key, kept while a revision stays the same and all dropped when it moves; at most
+/// `capacity` keys (then it starts over), so hostile keys cannot grow it.
+final class RevisionKeyedMemo<Value: Sendable>: Sendable {
+    private let state = Mutex<(revision: Int64, values: [String: Value])>((-1, [:]))
+    let capacity: Int
+
+    init(capacity: Int = 4096) { self.capacity = capacity }
+
+    /// Without a revision nothing is kept.
+    func value(for key: String, at revision: Int64?, orMake make: () async throws -> Value) async throws -> Value {
+        guard let revision else { return try await make() }
+        if let kept = state.withLock({ $0.revision == revision ? $0.values[key] : nil }) { return kept }
+        let made = try await make()
+        state.withLock { state in
+            if state.revision != revision || state.values.count >= capacity {
+                guard state.revision <= revision else { return }
+                state = (revision, [:])
+            }
+            state.values[key] = made
+        }
+        return made
     }
 }

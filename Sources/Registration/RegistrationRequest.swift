@@ -17,6 +17,8 @@ public struct RegistrationRequest: Sendable {
     public var jwt: String?
     public var header: JOSEHeader?
     public var claims: RegisteredClaims?
+    /// The request JWT taken apart once, for verifying it against the software's keys.
+    public var parts: CompactJWS.Parts?
 
     /// A request body is a few kilobytes; an SSA with many roles and keys stays well below this.
     public static let maximumBytes = 64 * 1024
@@ -33,7 +35,8 @@ public struct RegistrationRequest: Sendable {
                 let claims = RegisteredClaims.read(parts.payload)
             else { throw OAuthError.invalidClientMetadata("the request body is not a signed JWT whose claims are a JSON object") }
             return RegistrationRequest(
-                form: .signedJWT, metadata: ClientMetadata(members: members), jwt: token, header: parts.header, claims: claims)
+                form: .signedJWT, metadata: ClientMetadata(members: members), jwt: token, header: parts.header, claims: claims, parts: parts
+            )
         case "application/json"?:
             guard let members = object(body) else { throw OAuthError.invalidClientMetadata("the request body is not a JSON object") }
             return RegistrationRequest(form: .json, metadata: ClientMetadata(members: members))

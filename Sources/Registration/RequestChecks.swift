@@ -14,11 +14,12 @@ public enum RequestChecks {
     /// Holder of key: the request JWT verifies with an active key of the software's JWKS, the one the
     /// SSA names (PS256 or ES256).
     public static let signedBySoftwareKey = RegistrationCheck("request signed by a key of the software's JWKS") { context, environment in
-        guard context.request.form == .signedJWT, let jwt = context.request.jwt, let header = context.request.header else { return }
+        guard context.request.form == .signedJWT, let parts = context.request.parts else { return }
+        let header = parts.header
         let ssa = try context.requireSSA()
         guard let url = ssa.jwksURI else { throw OAuthError.invalidSoftwareStatement("the software statement names no software JWKS") }
         let keys = try await environment.keystores.keys(at: url, kid: header.kid)
-        guard keys.contains(where: { (try? CompactJWS.verify(jwt, with: $0)) != nil }) else {
+        guard keys.contains(where: { (try? CompactJWS.verify(parts, with: $0)) != nil }) else {
             throw OAuthError.invalidClientMetadata(
                 "the request JWT's signature does not verify with an active key of the software's JWKS (kid \(header.kid?.prefix(64) ?? "none"))"
             )

@@ -28,7 +28,7 @@ public enum SoftwareStatementChecks {
                 "the software statement's issuer \(claims.issuer?.prefix(100) ?? "(none)") is not a directory this server trusts")
         }
         let keys = try await trusted.keys(parts.header.kid)
-        guard keys.contains(where: { (try? CompactJWS.verify(statement, with: $0)) != nil }) else {
+        guard keys.contains(where: { (try? CompactJWS.verify(parts, with: $0)) != nil }) else {
             throw OAuthError.invalidSoftwareStatement(
                 "the software statement's signature does not verify with the keys of \(issuer) (kid \(parts.header.kid?.prefix(64) ?? "none"))"
             )
