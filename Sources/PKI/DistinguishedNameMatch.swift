@@ -36,11 +36,8 @@ public enum DistinguishedNameMatch {
     }
 
     /// The RFC 4514 §3 descriptors a relying party must know; Brasil writes every other type by OID.
-    static let descriptors: [ASN1ObjectIdentifier: String] = [
-        .RDNAttributeType.commonName: "CN", .RDNAttributeType.localityName: "L", .RDNAttributeType.stateOrProvinceName: "ST",
-        .RDNAttributeType.organizationName: "O", .RDNAttributeType.organizationalUnitName: "OU", .RDNAttributeType.countryName: "C",
-        .RDNAttributeType.streetAddress: "STREET", .RDNAttributeType.domainComponent: "DC", PKIObjectIdentifier.userID: "UID",
-    ]
+    static let descriptors: [ASN1ObjectIdentifier: String] = Dictionary(
+        uniqueKeysWithValues: ["CN", "L", "ST", "O", "OU", "C", "STREET", "DC", "UID"].map { (names[$0.lowercased()]!, $0) })
 
     /// A subject as RFC 4514 text the way Open Finance Brasil has clients write `tls_client_auth_subject_dn`:
     /// last RDN first, the RFC 4514 §3 descriptors by name with escaped string values, every other type as

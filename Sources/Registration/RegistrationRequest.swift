@@ -13,12 +13,12 @@ public struct RegistrationRequest: Sendable {
 
     public var form: Form
     public var metadata: ClientMetadata
-    /// The compact request JWT, its header and registered claims (signed form only).
+    /// The compact request JWT, taken apart once (for verifying it against the software's keys), and its
+    /// registered claims (signed form only).
     public var jwt: String?
-    public var header: JOSEHeader?
-    public var claims: RegisteredClaims?
-    /// The request JWT taken apart once, for verifying it against the software's keys.
     public var parts: CompactJWS.Parts?
+    public var claims: RegisteredClaims?
+    public var header: JOSEHeader? { parts?.header }
 
     /// A request body is a few kilobytes; an SSA with many roles and keys stays well below this.
     public static let maximumBytes = 64 * 1024
@@ -35,8 +35,7 @@ public struct RegistrationRequest: Sendable {
                 let claims = RegisteredClaims.read(parts.payload)
             else { throw OAuthError.invalidClientMetadata("the request body is not a signed JWT whose claims are a JSON object") }
             return RegistrationRequest(
-                form: .signedJWT, metadata: ClientMetadata(members: members), jwt: token, header: parts.header, claims: claims, parts: parts
-            )
+                form: .signedJWT, metadata: ClientMetadata(members: members), jwt: token, parts: parts, claims: claims)
         case "application/json"?:
             guard let members = object(body) else { throw OAuthError.invalidClientMetadata("the request body is not a JSON object") }
             return RegistrationRequest(form: .json, metadata: ClientMetadata(members: members))

@@ -126,14 +126,7 @@ struct RegisteringSoftware {
     }
 
     func mint(now: Int, audience: String) throws -> String {
-        let claims: [String: Any] = [
-            "iss": id, "aud": audience, "iat": now, "exp": now + 3600, "jti": UUID().uuidString, "software_id": id,
-            "software_statement": ssa, "redirect_uris": ["https://tpp.example/callback"],
-            "token_endpoint_auth_method": "private_key_jwt", "token_endpoint_auth_signing_alg": "PS256",
-            "grant_types": ["authorization_code", "client_credentials", "refresh_token"], "response_types": ["code id_token"],
-            "id_token_signed_response_alg": "PS256", "request_object_signing_alg": "PS256", "application_type": "web",
-            "scope": "openid accounts payments",
-        ]
+        let claims = SampleRegistration.ukRequestClaims(softwareID: id, ssa: ssa, audience: audience, now: now, lifetime: 3600)
         return try CompactJWS.signJWT(payload: try JSONSerialization.data(withJSONObject: claims), with: key)
     }
 }

@@ -58,11 +58,6 @@ import X509
         return try prepared.assertion(signedBy: try await live.runtime.keyring.currentSigner(), at: date, jwtID: RecordIdentifier.make())
     }
 
-    static func forged(_ ssa: String) -> String {
-        let parts = ssa.split(separator: ".")
-        return "\(parts[0]).\(parts[1]).\(String(parts[2].reversed()))"
-    }
-
     // MARK: UK (OpenBankingUK/conformance-dcr, DCR v3.2/3.3 scenarios)
 
     @Test func ukConformanceDCRScenarios() async throws {
@@ -132,7 +127,7 @@ import X509
                 return registrar.claims(ssa: ssa, cdr)
             }
             let first = try await provider.run([
-                provider.step(jwt: claims(Self.forged(ssa))),
+                provider.step(jwt: claims(Registrar.forged(ssa))),
                 provider.step(jwt: claims(expired)),
                 provider.step(jwt: claims(ssa, ["token_endpoint_auth_method": "client_secret_basic"])),
                 provider.step(jwt: claims(ssa, ["application_type": "native"])),
@@ -240,7 +235,7 @@ import X509
 
             let replies = try await provider.run([
                 provider.step(json: try body(["software_statement": nil])),
-                provider.step(json: try body(["software_statement": Self.forged(ssa)])),
+                provider.step(json: try body(["software_statement": Registrar.forged(ssa)])),
                 provider.step(json: try Self.brasilBody(stale)),
                 provider.step(json: try body(["redirect_uris": nil])),
                 provider.step(json: try body(["redirect_uris": ["https://tpp.example/other"]])),

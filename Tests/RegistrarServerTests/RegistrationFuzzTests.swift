@@ -93,15 +93,8 @@ struct RequestFuzzer {
     }
 
     func claims() -> [String: Any] {
-        let now = Int(Date().timeIntervalSince1970)
-        return [
-            "iss": software, "aud": audience, "iat": now, "exp": now + 600, "jti": UUID().uuidString, "software_id": software,
-            "software_statement": ssa, "redirect_uris": ["https://tpp.example/callback"],
-            "token_endpoint_auth_method": "private_key_jwt", "token_endpoint_auth_signing_alg": "PS256",
-            "grant_types": ["authorization_code", "client_credentials", "refresh_token"], "response_types": ["code id_token"],
-            "id_token_signed_response_alg": "PS256", "request_object_signing_alg": "PS256", "application_type": "web",
-            "scope": "openid accounts payments",
-        ]
+        SampleRegistration.ukRequestClaims(
+            softwareID: software, ssa: ssa, audience: audience, now: Int(Date().timeIntervalSince1970), lifetime: 600)
     }
 
     func validRequest() throws -> Data { try sign(claims()) }

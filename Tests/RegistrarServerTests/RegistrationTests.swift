@@ -19,6 +19,12 @@ import Testing
         var issuer: String { server ?? client.live.baseURL }
         var url: String { "\(issuer)/register" }
 
+        /// `ssa` with its signature bytes reversed: well formed, and no key verifies it.
+        static func forged(_ ssa: String) -> String {
+            let parts = ssa.split(separator: ".")
+            return "\(parts[0]).\(parts[1]).\(String(parts[2].reversed()))"
+        }
+
         func ssa() async throws -> String {
             let reply = try await client.live.request(
                 .get, client.assertionPath, token: client.live.credentials.providerToken, body: nil, contentType: nil)
@@ -112,8 +118,7 @@ import Testing
 
     @Test func eachCheckRefusesWithTheRFC7591ErrorNamingIt() async throws {
         try await Self.run { registrar, ssa in
-            let parts = ssa.split(separator: ".")
-            let forged = "\(parts[0]).\(parts[1]).\(String(parts[2].reversed()))"
+            let forged = Registrar.forged(ssa)
             try await registrar.client.tls.openssl.require([
                 "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
                 registrar.client.tls.openssl.path("stranger.key"),
