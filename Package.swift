@@ -31,6 +31,8 @@ let package = Package(
     targets: [
         // RSASSA-PSS signing through the system's OpenSSL (libssl-dev), several times faster than BoringSSL here.
         .target(name: "COpenSSLSigning", linkerSettings: [.linkedLibrary("crypto")]),
+        // Path validation through the system's OpenSSL for RSASSA-PSS-signed certificates.
+        .target(name: "COpenSSLChain", linkerSettings: [.linkedLibrary("crypto")]),
         .target(
             name: "Keys",
             dependencies: [
@@ -43,7 +45,7 @@ let package = Package(
         .target(
             name: "PKI",
             dependencies: [
-                "Keys",
+                "Keys", "COpenSSLChain",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -158,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrustedListsTests",
-            dependencies: ["TrustedLists", "ChildProcess", .product(name: "X509", package: "swift-certificates")]
+            dependencies: ["TrustedLists", "PKI", "ChildProcess", .product(name: "X509", package: "swift-certificates")]
         ),
         .testTarget(
             name: "PKITests",
@@ -172,7 +174,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "Directory", "Keys", "PKI", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: [
+                "Storage", "Directory", "Keys", "PKI", "TrustedLists", "ChildProcess",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "RegistrarServerTests",

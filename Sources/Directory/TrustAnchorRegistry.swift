@@ -75,7 +75,7 @@ public struct TrustAnchorRegistry: Sendable {
     public func trustStore() async throws -> TrustStore {
         var anchors: [CertificatePurpose: [Certificate]] = [:]
         for anchor in try await allAnchors() {
-            anchors[anchor.purpose, default: []].append(try Certificate(pemEncoded: anchor.certificatePEM))
+            anchors[anchor.purpose, default: []].append(try CertificateBundle.certificate(pem: anchor.certificatePEM))
         }
         let intermediates = (try? await authority.certificates()).map { [$0.issuing] } ?? []
         return TrustStore(anchors: anchors, intermediates: intermediates)

@@ -137,7 +137,7 @@ public struct TrustedListImporter: Sendable {
         var skipped: [String] = []
         for candidate in list.anchorCandidates(serviceTypes: options.serviceTypes, statuses: options.statuses) {
             let service = "\(candidate.providerName) / \(candidate.service.name)"
-            guard let certificate = try? Certificate(derEncoded: candidate.certificate) else {
+            guard let certificate = try? CertificateBundle.certificate(der: candidate.certificate) else {
                 skipped.append("\(service): the certificate cannot be read (key type or curve not supported)")
                 continue
             }

@@ -14,7 +14,7 @@ public enum CertificateBundle {
         guard !bytes.isEmpty else { throw PKIFailure.malformed("no certificate given") }
         guard bytes.count <= maximumLength else { throw PKIFailure.malformed("the certificate data is larger than \(maximumLength) bytes") }
         if bytes.first == 0x30 {
-            do { return [try Certificate(derEncoded: Array(bytes))] } catch {
+            do { return [try certificate(der: Array(bytes))] } catch {
                 throw PKIFailure.malformed("the DER data is not an X.509 certificate")
             }
         }
@@ -29,19 +29,37 @@ public enum CertificateBundle {
             guard document.discriminator == "CERTIFICATE" else {
                 throw PKIFailure.malformed("expected CERTIFICATE blocks, got a PEM \(document.discriminator)")
             }
-            do { return try Certificate(pemDocument: document) } catch {
+            do { return try certificate(der: document.derBytes) } catch {
                 throw PKIFailure.malformed("a CERTIFICATE block is not a parseable X.509 certificate")
             }
         }
     }
 
-    public static func pem(_ certificate: Certificate) throws -> String {
-        try certificate.serializeAsPEM().pemString
+    /// One DER certificate, also one signed with RSASSA-PSS (carried as `RSASSAPSSCarrier` describes).
+    public static func certificate(der: [UInt8]) throws -> Certificate {
+        do { return try Certificate(derEncoded: der) } catch {
+            guard let carried = RSASSAPSSCarrier.carry(der: der) else { throw error }
+            return carried
+        }
     }
 
-    public static func der(_ certificate: Certificate) throws -> [UInt8] {
-        try DEREncoding.bytes(of: certificate)
+    /// The one certificate of a PEM block (as the store keeps anchors).
+    public static func certificate(pem: String) throws -> Certificate {
+        try certificate(der: try PEMDocument(pemString: pem).derBytes)
     }
+
+    public static func pem(_ certificate: Certificate) throws -> String {
+        PEMDocument(type: "CERTIFICATE", derBytes: try der(certificate)).pemString
+    }
+
+    /// The certificate's DER exactly as it was read (for a PSS-signed one, its original bytes).
+    public static func der(_ certificate: Certificate) throws -> [UInt8] {
+        let bytes = try DEREncoding.bytes(of: certificate)
+        return RSASSAPSSCarrier.originalDER(of: certificate, serialized: bytes) ?? bytes
+    }
+
+    /// Whether the certificate is signed with RSASSA-PSS, which OpenSSL rather than swift-certificates verifies.
+    public static func isSignedWithRSASSAPSS(_ certificate: Certificate) -> Bool { RSASSAPSSCarrier.isCarried(certificate) }
 
     /// A certificate's or CSR's key as a PEM PUBLIC KEY (its DER SubjectPublicKeyInfo).
     public static func publicKeyPEM(_ key: Certificate.PublicKey) throws -> String {

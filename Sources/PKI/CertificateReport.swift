@@ -17,6 +17,8 @@ public struct CertificateReport: Sendable, Codable {
     public var notBefore: Date
     public var notAfter: Date
     public var sha256Fingerprint: String
+    /// How the issuer signed it: `RSASSA-PSS`, `sha256WithRSAEncryption`, `ecdsaWithSHA256`, ….
+    public var signatureAlgorithm: String
     public var organisationIdentifier: ParsedOrganisationIdentifier?
     public var qcStatements: QualifiedCertificateStatements?
     /// The organisation name of the issuer, which for an eIDAS certificate is the QTSP.
@@ -65,6 +67,9 @@ public struct CertificateReport: Sendable, Codable {
         notBefore = certificate.notValidBefore
         notAfter = certificate.notValidAfter
         sha256Fingerprint = try CertificateBundle.sha256Fingerprint(certificate).lowercaseHex
+        signatureAlgorithm =
+            CertificateBundle.isSignedWithRSASSAPSS(certificate)
+            ? "RSASSA-PSS" : String(describing: certificate.signatureAlgorithm).replacingOccurrences(of: "SignatureAlgorithm.", with: "")
         organisationIdentifier = certificate.subject.firstValue(of: PKIObjectIdentifier.organizationIdentifier).map { value in
             let parsed = OrganisationIdentifier(parsing: value)
             return ParsedOrganisationIdentifier(

@@ -53,14 +53,13 @@ public enum ChainValidator {
         let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(presented + trust.intermediates))
         switch result {
         case .validCertificate(let chain):
-            let certificates = Array(chain)
-            if let revocation, let revoked = await revocation(leaf) {
-                return ChainVerdict(
-                    problems: ["the certificate was revoked at \(revoked.revokedAt) (\(revoked.reason.rawValue))"], chain: certificates,
-                    revocation: revoked)
-            }
-            return ChainVerdict(problems: [], chain: certificates)
+            return await judged(Array(chain), revocation: revocation)
         case .couldNotValidate(let failures):
+            if OpenSSLPathValidation.isNeeded(for: [leaf] + presented + trust.intermediates) {
+                return await validatedByOpenSSL(
+                    leaf: leaf, intermediates: presented + trust.intermediates, anchors: anchors, purpose: purpose, at: time,
+                    revocation: revocation)
+            }
             var problems = failures.map { $0.policyFailureReason.description }
             if leaf.notValidAfter < time { problems.insert("the certificate expired at \(leaf.notValidAfter)", at: 0) }
             if leaf.notValidBefore > time { problems.insert("the certificate is not valid before \(leaf.notValidBefore)", at: 0) }
@@ -70,6 +69,32 @@ public enum ChainValidator {
             var unique: [String] = []
             for problem in problems where !unique.contains(problem) { unique.append(problem) }
             return ChainVerdict(problems: unique, chain: [])
+        }
+    }
+
+    /// A chain found valid, checked for revocation of its leaf.
+    private static func judged(_ chain: [Certificate], revocation: RevocationLookup?) async -> ChainVerdict {
+        if let revocation, let revoked = await revocation(chain[0]) {
+            return ChainVerdict(
+                problems: ["the certificate was revoked at \(revoked.revokedAt) (\(revoked.reason.rawValue))"], chain: chain,
+                revocation: revoked)
+        }
+        return ChainVerdict(problems: [], chain: chain)
+    }
+
+    /// RSASSA-PSS signatures, which swift-certificates does not verify: OpenSSL finds and verifies the
+    /// path; the purpose and qcStatements rules are then applied here, exactly as the Verifier would.
+    private static func validatedByOpenSSL(
+        leaf: Certificate, intermediates: [Certificate], anchors: [Certificate], purpose: CertificatePurpose, at time: Date,
+        revocation: RevocationLookup?
+    ) async -> ChainVerdict {
+        switch OpenSSLPathValidation.chain(leaf: leaf, intermediates: intermediates, anchors: anchors, at: time) {
+        case .failure(let problem):
+            return ChainVerdict(problems: ["\(problem.reason) (validated by OpenSSL: RSASSA-PSS signature)"], chain: [])
+        case .success(let chain):
+            if let problem = PurposePolicy.problem(with: leaf, for: purpose) { return ChainVerdict(problems: [problem], chain: []) }
+            if let problem = QualifiedStatementsPolicy.problem(with: chain) { return ChainVerdict(problems: [problem], chain: []) }
+            return await judged(chain, revocation: revocation)
         }
     }
 }
@@ -123,11 +148,16 @@ struct QualifiedStatementsPolicy: VerifierPolicy {
     let verifyingCriticalExtensions: [ASN1ObjectIdentifier] = [PKIObjectIdentifier.qcStatements]
 
     func chainMeetsPolicyRequirements(chain: UnverifiedCertificateChain) async -> PolicyEvaluationResult {
+        if let problem = Self.problem(with: Array(chain)) { return .failsToMeetPolicy(reason: problem) }
+        return .meetsPolicy
+    }
+
+    static func problem(with chain: [Certificate]) -> String? {
         for certificate in chain {
             do { _ = try QualifiedCertificateStatements(certificate: certificate) } catch {
-                return .failsToMeetPolicy(reason: "the qcStatements extension of \(certificate.subject) cannot be parsed")
+                return "the qcStatements extension of \(certificate.subject) cannot be parsed"
             }
         }
-        return .meetsPolicy
+        return nil
     }
 }

@@ -41,7 +41,7 @@ struct ClientCertificateMiddleware: RouterMiddleware {
             let validated = try? await connection.nioSSL_peerValidatedCertificateChain().get()
         else { return nil }
         let chain: [Certificate]
-        do { chain = try validated.map { try Certificate(derEncoded: try $0.toDERBytes()) } } catch {
+        do { chain = try validated.map { try CertificateBundle.certificate(der: try $0.toDERBytes()) } } catch {
             throw DirectoryError.unauthenticated("the TLS client certificate cannot be read")
         }
         if let revoked = await runtime.revocation(of: chain[0]) {
@@ -56,7 +56,7 @@ struct ClientCertificateMiddleware: RouterMiddleware {
             throw DirectoryError.unauthenticated("\(error)")
         }
         let certificates: [Certificate]
-        do { certificates = try ([parsed.leaf] + parsed.chain).map { try Certificate(derEncoded: Array($0)) } } catch {
+        do { certificates = try ([parsed.leaf] + parsed.chain).map { try CertificateBundle.certificate(der: Array($0)) } } catch {
             throw DirectoryError.unauthenticated("the forwarded client certificate is not an X.509 certificate")
         }
         let verdict = try await runtime.validateTransport(leaf: certificates[0], presented: Array(certificates.dropFirst()))

@@ -115,7 +115,7 @@ extension DirectoryRuntime {
     /// The TLS handshake's verdict on a client's certificates (leaf first, as sent).
     func verifyHandshakeCertificates(_ presented: [NIOSSLCertificate]) async -> NIOSSLVerificationResultWithMetadata {
         let certificates: [Certificate]
-        do { certificates = try presented.map { try Certificate(derEncoded: try $0.toDERBytes()) } } catch {
+        do { certificates = try presented.map { try CertificateBundle.certificate(der: try $0.toDERBytes()) } } catch {
             logger.info("refused a TLS client certificate that does not parse", metadata: ["error": "\(error)"])
             return .failed
         }

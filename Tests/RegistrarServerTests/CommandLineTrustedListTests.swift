@@ -83,6 +83,35 @@ import Testing
         #expect(lists.output.contains("ZZ    8 "), "\(lists.output)")
     }
 
+    /// A QTSP whose root and QWAC are signed with RSASSA-PSS: its list imports the root (swift-certificates
+    /// cannot read it; it is carried and stored byte for byte), and the QWAC validates through OpenSSL.
+    @Test func aQTSPThatSignsWithRSASSAPSSIsImportedAndItsQWACValidates() async throws {
+        #expect(try await registrar(["init"]).status == 0)
+        let openssl = try OpenSSLCommand()
+        let qtsp = try await ForeignQTSP.make(with: openssl, rsassaPSS: true)
+        let qwac = try openssl.write("qwac-leaf.pem", qtsp.qwacPEM)
+        let fixture = try await TrustedListFixture(openssl: openssl)
+        let root = TrustedListFixture.Service(name: "Example QTSP Root", certificate: qtsp.rootPEM)
+        try await fixture.sign(TrustedListFixture.list(sequence: 3, services: [root]), as: "zz-3.xml")
+
+        let imported = try await registrar(["trust", "import-tsl", openssl.path("zz-3.xml"), "--signer", fixture.signerPath])
+        #expect(imported.output == "ZZ sequence 3: imported, 2 anchors added, 0 removed\n", "\(imported.output)\(imported.errors)")
+        let fingerprint = try await openssl.require(["x509", "-in", "qtsp.pem", "-noout", "-fingerprint", "-sha256"]).output
+        let stored = try await anchors()
+        #expect(
+            stored.map { $0.sha256Fingerprint.lowercased() }
+                == Array(
+                    repeating: fingerprint.split(separator: "=")[1].replacingOccurrences(of: ":", with: "").lowercased()
+                        .trimmingCharacters(in: .whitespacesAndNewlines), count: 2))
+        let valid = try await registrar(["cert", "validate", qwac, "--purpose", "qwac", "--json"])
+        #expect(valid.status == 0, "\(valid.output)\(valid.errors)")
+        let report = try RecordCoding.decoder.decode(CertificateReport.self, from: Data(valid.output.utf8))
+        #expect(report.valid && report.trustServiceProvider?.name == "Example QTSP")
+        #expect(report.qcStatements?.psd2?.roles == [.accountInformation] && report.signatureAlgorithm == "RSASSA-PSS")
+        let asTransport = try await registrar(["cert", "validate", qwac, "--purpose", "transport"])
+        #expect(asTransport.status == 2, "\(asTransport.output)")
+    }
+
     /// The real EU LOTL vouches for the real Irish list beside it in a folder.
     @Test func theLOTLAndTheNationalListsBesideItAreImportedFromAFolder() async throws {
         #expect(try await registrar(["init"]).status == 0)

@@ -4,6 +4,7 @@ import PKI
 
 /// An eIDAS qualified trust service provider made by openssl, not by Registrar: its root, and a QWAC
 /// with a critical qcStatements extension (QcCompliance, QcType web, PSD2 roles) for a PSD2 payment firm.
+/// `rsassaPSS` makes both RSA certificates signed with RSASSA-PSS, as some QTSPs sign theirs.
 struct ForeignQTSP {
     let rootPEM: String
     let qwacPEM: String
@@ -12,13 +13,14 @@ struct ForeignQTSP {
         isQualified: true, types: [.website],
         psd2: PSD2Attributes(roles: [.accountInformation], authorityName: "Central Bank of Ireland", authorityID: "IE-CBI"))
 
-    static func make(with openssl: OpenSSLCommand) async throws -> ForeignQTSP {
-        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    static func make(with openssl: OpenSSLCommand, rsassaPSS: Bool = false) async throws -> ForeignQTSP {
+        let ec = rsassaPSS ? ["-newkey", "rsa:2048", "-nodes"] : ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+        let signing = rsassaPSS ? ["-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"] : []
         try await openssl.require(
             ["req", "-x509"] + ec + [
                 "-keyout", "qtsp.key", "-out", "qtsp.pem", "-days", "365", "-subj", "/C=IE/O=Example QTSP/CN=Example QTSP Root",
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-            ])
+            ] + signing)
         try await openssl.require(
             ["req", "-new"] + ec + [
                 "-keyout", "qwac.key", "-out", "qwac.csr", "-subj",
@@ -34,10 +36,11 @@ struct ForeignQTSP {
             1.3.6.1.5.5.7.1.3=critical,DER:\(qc)
 
             """)
-        try await openssl.require([
-            "x509", "-req", "-in", "qwac.csr", "-CA", "qtsp.pem", "-CAkey", "qtsp.key", "-CAcreateserial", "-days", "30", "-out",
-            "qwac.pem", "-extfile", "qwac.ext",
-        ])
+        try await openssl.require(
+            [
+                "x509", "-req", "-in", "qwac.csr", "-CA", "qtsp.pem", "-CAkey", "qtsp.key", "-CAcreateserial", "-days", "30", "-out",
+                "qwac.pem", "-extfile", "qwac.ext",
+            ] + signing)
         return ForeignQTSP(rootPEM: try openssl.read("qtsp.pem"), qwacPEM: try openssl.read("qwac.pem"))
     }
 }

@@ -80,6 +80,46 @@ import Testing
         }
     }
 
+    /// A partner CA that signs with RSASSA-PSS (root and client certificate, made by openssl): once an
+    /// anchor, its client passes the handshake and handlers see the validated chain.
+    @Test func aPartnerCAThatSignsWithRSASSAPSSAdmitsItsClientsInTheHandshake() async throws {
+        let tls = try await TLSFixture.make()
+        let openssl = tls.openssl
+        let pss = ["-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"]
+        try await openssl.require(
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "partner.key", "-out", "partner.pem", "-days", "30", "-subj",
+                "/C=DE/O=Partner/CN=Partner PSS Root", "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ] + pss)
+        try await openssl.require(
+            [
+                "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out", "client.csr", "-subj",
+                "/C=DE/O=Partner/CN=client",
+            ])
+        try openssl.write(
+            "client.ext", "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n")
+        try await openssl.require(
+            [
+                "x509", "-req", "-in", "client.csr", "-CA", "partner.pem", "-CAkey", "partner.key", "-CAcreateserial", "-days", "5",
+                "-extfile",
+                "client.ext", "-out", "client.pem",
+            ] + pss)
+        try await LiveDirectory.run(tls: (tls, .required)) { live in
+            let request = ["--cert", openssl.path("client.pem"), "--key", openssl.path("client.key"), "\(live.baseURL)/client-certificate"]
+            let stranger = try await tls.curl(request)
+            #expect(stranger.status != 0 && stranger.output.isEmpty, "\(stranger.output)")
+            _ = try await live.runtime.trust.add(
+                Data(try openssl.read("partner.pem").utf8), purpose: .transport, label: "PSS partner", by: .commandLine(user: "test"))
+            try await waitForRevision(live)
+            let admitted = try await tls.curl(request)
+            #expect(admitted.status == 0, "\(admitted.errors)")
+            let report = try RecordCoding.decoder.decode(CertificateReport.self, from: Data(admitted.output.utf8))
+            #expect(report.valid && report.signatureAlgorithm == "RSASSA-PSS", "\(admitted.output)")
+            #expect(report.chain == ["CN=client,O=Partner,C=DE", "CN=Partner PSS Root,O=Partner,C=DE"])
+        }
+    }
+
     @Test func noneModeAsksForNoCertificate() async throws {
         let tls = try await TLSFixture.make()
         try await LiveDirectory.run(tls: (tls, .none)) { live in

@@ -1,6 +1,8 @@
 import ChildProcess
 import Foundation
+import PKI
 import Testing
+import X509
 
 @testable import TrustedLists
 
@@ -93,6 +95,37 @@ import Testing
         #expect(pointer.signerCertificates.contains(ireland.signer))
         #expect(messages.contains { $0.contains("not available locally") })
         #expect(lotl.list.pointers.count == 44 && lotl.list.isListOfLists)
+    }
+
+    /// The German list signers the LOTL names are RSASSA-PSS-signed (SHA-512, salt 64): read, they keep
+    /// their exact bytes, names and validity. Signers 1 and 2 encode their RSA modulus as a negative
+    /// INTEGER (no leading zero byte), which swift-asn1 rightly refuses as not DER; that refusal is clear.
+    @Test func theLOTLsRSASSAPSSSignedGermanSignersAreReadByteForByte() throws {
+        let lotl = try TrustedListVerifier.verify(try Self.bytes("eu-lotl.xml"), file: "eu-lotl.xml", signers: [try Self.signer("eu-lotl")])
+        var german: [[UInt8]] = []
+        for der in lotl.list.pointers.filter({ $0.territory == "DE" }).flatMap(\.signerCertificates) where !german.contains(der) {
+            german.append(der)
+        }
+        #expect(german.count == 5)
+        var pss: [Certificate] = []
+        var refused: [String] = []
+        for der in german {
+            do {
+                let certificate = try CertificateBundle.certificate(der: der)
+                #expect(try CertificateBundle.der(certificate) == der)
+                #expect(try CertificateBundle.certificate(pem: try CertificateBundle.pem(certificate)) == certificate)
+                if CertificateBundle.isSignedWithRSASSAPSS(certificate) { pss.append(certificate) }
+            } catch {
+                refused.append("\(error)")
+            }
+        }
+        #expect(pss.map(\.subject.description) == (3...4).map { "O=Federal Network Agency,CN=German Trusted List Signer \($0),C=DE" })
+        #expect(refused.count == 2 && refused.allSatisfy { $0.contains("INTEGER encoded with top bit set") }, "\(refused)")
+        let third = try #require(pss.first)
+        #expect(third.notValidAfter == ISO8601DateFormatter().date(from: "2021-06-19T11:58:15Z"))
+        #expect(
+            try CertificateBundle.sha256Fingerprint(third).lowercaseHex
+                == "41568b124515d6d6619aeff3015b3ac00fe831f4886168f9ab3d7613c6e6d0d1")
     }
 
     @Test func aNationalListIsNotTrustedOnTheLOTLSignersWord() throws {
