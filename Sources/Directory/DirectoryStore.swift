@@ -16,11 +16,13 @@ public enum RecordCollection: String, Sendable, CaseIterable, Codable {
     /// The registration role's clients and their registration access tokens.
     case registeredClients = "registered_clients"
     case registrationTokens = "registration_tokens"
+    /// Which client holds a software's one registration, where the profile allows only one.
+    case softwareRegistrations = "software_registrations"
 
     /// Which revision counter a write to this collection moves.
     public var ledger: RevisionLedger {
         switch self {
-        case .registeredClients, .registrationTokens: .registration
+        case .registeredClients, .registrationTokens, .softwareRegistrations: .registration
         default: .directory
         }
     }

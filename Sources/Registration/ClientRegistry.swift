@@ -45,7 +45,7 @@ public struct ClientRegistry: Sendable {
         if settings.profile.oneClientPerSoftware,
             try await store.records(RegisteredClient.self, ownerID: softwareID).contains(where: { $0.record.status == .active })
         {
-            throw OAuthError.invalidClientMetadata("software \(softwareID) is already registered here; update it with PUT instead")
+            throw SoftwareRegistration.alreadyRegistered(softwareID)
         }
         let clientID = RecordIdentifier.make()
         let (token, secret) = RegistrationAccessToken.issue(for: clientID, at: now, lifetime: settings.registrationTokenLifetime)
@@ -56,8 +56,13 @@ public struct ClientRegistry: Sendable {
         var changes = ChangeSet(actor: "software:\(softwareID)", at: now)
         try changes.insert(client)
         try changes.insert(token)
+        if settings.profile.oneClientPerSoftware {
+            try await SoftwareRegistration.claim(softwareID, for: clientID, in: store, into: &changes, at: now)
+        }
         changes.audit("client.register", subject: client, before: nil, after: client)
-        try await store.apply(changes)
+        do { try await store.apply(changes) } catch  where SoftwareRegistration.lostRace(error) {
+            throw SoftwareRegistration.alreadyRegistered(softwareID)
+        }
         return Response(client: client, registrationAccessToken: secret, registrationClientURI: uri(of: clientID))
     }
 
@@ -101,6 +106,7 @@ public struct ClientRegistry: Sendable {
         var changes = ChangeSet(actor: "software:\(stored.record.softwareID)", at: now)
         changes.delete(stored)
         for token in try await store.records(RegistrationAccessToken.self, ownerID: clientID) { changes.delete(token) }
+        for claim in try await store.records(SoftwareRegistration.self, ownerID: clientID) { changes.delete(claim) }
         changes.audit("client.delete", subject: stored.record, before: stored.record, after: nil)
         try await apply(changes)
     }

@@ -56,3 +56,46 @@ public struct RegistrationAccessToken: Codable, Sendable, Equatable, StoredRecor
 
     func hasExpired(at now: Date) -> Bool { expiresAt.map { $0 <= now } ?? false }
 }
+
+/// Which client holds a software's one registration, where the profile allows only one
+/// (`RegistrationProfile.oneClientPerSoftware`). Its id is the software id, so two registrations racing
+/// for one software meet on the store's unique key, or on this record's revision when a holder that is
+/// no longer active is replaced, and exactly one of them commits.
+public struct SoftwareRegistration: Codable, Sendable, Equatable, StoredRecord {
+    public static let collection = RecordCollection.softwareRegistrations
+
+    /// The software id.
+    public var id: String
+    public var clientID: String
+    public var updatedAt: Date
+    public var ownerID: String? { clientID }
+
+    /// Adds to `changes` the claim of `softwareID` for `clientID`. Refused while another active client
+    /// holds it; a holder that is disabled or gone gives way.
+    static func claim(
+        _ softwareID: String, for clientID: String, in store: any DirectoryStore, into changes: inout ChangeSet, at now: Date
+    ) async throws {
+        let claim = SoftwareRegistration(id: softwareID, clientID: clientID, updatedAt: now)
+        guard let held = try await store.record(SoftwareRegistration.self, id: softwareID) else {
+            try changes.insert(claim)
+            return
+        }
+        if held.record.clientID == clientID { return }
+        if let holder = try await store.record(RegisteredClient.self, id: held.record.clientID), holder.record.status == .active {
+            throw alreadyRegistered(softwareID)
+        }
+        try changes.update(claim, readAt: held.revision)
+    }
+
+    static func alreadyRegistered(_ softwareID: String) -> OAuthError {
+        .invalidClientMetadata("software \(softwareID) is already registered here; update it with PUT instead")
+    }
+
+    /// Whether a failed write lost the race for a software's registration.
+    static func lostRace(_ error: any Error) -> Bool {
+        switch error as? StoreError {
+        case .duplicate(.softwareRegistrations, _), .concurrentModification(.softwareRegistrations, _): true
+        default: false
+        }
+    }
+}

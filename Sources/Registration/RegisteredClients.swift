@@ -110,8 +110,19 @@ public struct RegisteredClients: Sendable {
         updated.updatedAt = now
         var changes = ChangeSet(actor: caller.auditName, at: now)
         try changes.update(updated, readAt: stored.revision)
+        // A software with one registration: enabling this client takes the registration back, unless
+        // another active client of the software holds it now.
+        if status == .active, try await store.record(SoftwareRegistration.self, id: updated.softwareID) != nil {
+            do {
+                try await SoftwareRegistration.claim(updated.softwareID, for: id, in: store, into: &changes, at: now)
+            } catch is OAuthError {
+                throw DirectoryError.conflict("software \(updated.softwareID) has another active client; disable that one first")
+            }
+        }
         changes.audit(status == .disabled ? "client.disable" : "client.enable", subject: updated, before: stored.record, after: updated)
-        try await store.apply(changes)
+        do { try await store.apply(changes) } catch  where SoftwareRegistration.lostRace(error) {
+            throw DirectoryError.conflict("software \(updated.softwareID) was registered again at the same moment; retry")
+        }
         return View(updated)
     }
 

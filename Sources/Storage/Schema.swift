@@ -96,6 +96,10 @@ enum Schema {
                 "INSERT INTO registration_revision (singleton, value) VALUES (1, 0)",
             ]
         ),
+        // One registration per software (Brasil, CDR), enforced by the store's unique key.
+        Migration(
+            name: "0008-software-registrations", sqlite: sqliteTable(.softwareRegistrations),
+            postgres: postgresTable(.softwareRegistrations)),
     ]
 
     /// A migration, once released, never changes; a new collection gets its table in a new migration.

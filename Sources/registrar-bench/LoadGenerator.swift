@@ -19,13 +19,25 @@ struct LoadGenerator {
     let connections: Int
     let threads: Int
 
-    func run(url: String, headers: [String] = [], script: String? = nil) async throws -> Figures {
+    /// `separateCores`: every thread of this process (the server) on core 0 and wrk, one thread, on core 1,
+    /// so that the server's CPU per request is not inflated by time-sharing a core with the load generator.
+    func run(url: String, headers: [String] = [], script: String? = nil, separateCores: Bool = false) async throws -> Figures {
         let arguments =
-            ["-t\(threads)", "-c\(connections)", "-d\(duration)s", "--latency"] + headers.flatMap { ["-H", $0] }
+            ["-t\(separateCores ? 1 : threads)", "-c\(connections)", "-d\(duration)s", "--latency"] + headers.flatMap { ["-H", $0] }
             + (script.map { ["-s", $0] } ?? []) + [url]
+        if separateCores { try await Self.pinThisProcess(to: "0") }
         let cpuBefore = Self.processCPUSeconds()
         let started = ContinuousClock.now
-        let result = try await ChildProcess.run(wrk, arguments)
+        let result: ChildProcess.Result
+        if separateCores {
+            let run: ChildProcess.Result?
+            do { run = try await ChildProcess.run(try Self.taskset(), ["-c", "1", wrk] + arguments) } catch { run = nil }
+            try await Self.pinThisProcess(to: "0-\(ProcessInfo.processInfo.activeProcessorCount - 1)")
+            guard let run else { throw ValidationError("wrk could not be started under taskset") }
+            result = run
+        } else {
+            result = try await ChildProcess.run(wrk, arguments)
+        }
         let elapsed = ContinuousClock.now - started
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         guard result.status == 0, var figures = Self.parse(result.output) else {
@@ -34,6 +46,19 @@ struct LoadGenerator {
         guard figures.non2xx == 0 else { throw ValidationError("\(figures.non2xx) responses from \(url) were not 2xx") }
         figures.coresUsed = (Self.processCPUSeconds() - cpuBefore) / wall
         return figures
+    }
+
+    static func taskset() throws -> String {
+        guard let taskset = ChildProcess.locate("taskset", candidates: ["/usr/bin/taskset"]) else {
+            throw ValidationError("taskset is not installed (apt-get install util-linux)")
+        }
+        return taskset
+    }
+
+    /// Every thread of this process, present and future, on the given CPU list.
+    static func pinThisProcess(to cpus: String) async throws {
+        let result = try await ChildProcess.run(try taskset(), ["-a", "-p", "-c", cpus, String(getpid())])
+        guard result.status == 0 else { throw ValidationError("taskset failed: \(result.errors)") }
     }
 
     /// User plus system CPU time of this whole process so far.

@@ -89,6 +89,10 @@ struct HTTPBenchmark: AsyncParsableCommand {
         let ssaPath =
             "/organisations/\(credentials.providerOrganisationID)/software-statements/\(credentials.softwareStatementID)/assertion"
         let ssa = try await load.run(url: base + ssaPath, headers: ["Authorization: Bearer \(credentials.providerToken)"])
+        let ssaSeparate =
+            cores > 1
+            ? try await load.run(url: base + ssaPath, headers: ["Authorization: Bearer \(credentials.providerToken)"], separateCores: true)
+            : nil
         let openssl = try await OpenSSLSpeed.rsa2048SignaturesPerSecond(seconds: max(3, duration / 2))
         let inProcess = try SigningRate.measure(threads: 1, seconds: 3)
         let inProcessParallel = try SigningRate.measure(threads: cores, seconds: 3)
@@ -110,6 +114,12 @@ struct HTTPBenchmark: AsyncParsableCommand {
         print(
             "SSA issuance over HTTP (PS256): \(format(ssa.requestsPerSecond, width: 0)) req/s, p99 \(format(ssa.p99Milliseconds, width: 0, decimals: 2)) ms, "
                 + "server used \(format(ssa.coresUsed, width: 0, decimals: 2)) cores → \(format(perCoreUsed, width: 0)) SSAs/s per core")
+        if let ssaSeparate {
+            print(
+                "  server on core 0, wrk on core 1: \(format(ssaSeparate.requestsPerSecond, width: 0)) req/s, p99 \(format(ssaSeparate.p99Milliseconds, width: 0, decimals: 2)) ms, "
+                    + "server used \(format(ssaSeparate.coresUsed, width: 0, decimals: 2)) cores → \(format(ssaSeparate.requestsPerSecond / ssaSeparate.coresUsed, width: 0)) SSAs/s per core "
+                    + "(\(format(ssaSeparate.requestsPerSecond / ssaSeparate.coresUsed / openssl, width: 0, decimals: 2)) of OpenSSL)")
+        }
         print("openssl speed rsa2048: \(format(openssl, width: 0)) sign/s on one core")
         print(
             "Registrar PS256 signer (OpenSSL) in process, no HTTP: \(format(inProcess, width: 0)) sign/s on one thread, \(format(inProcessParallel, width: 0)) on \(cores)"

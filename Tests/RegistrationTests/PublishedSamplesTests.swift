@@ -175,6 +175,42 @@ import X509
         }
     }
 
+    /// Eight registrations of one software at once: the store's unique key lets exactly one through. A
+    /// disabled holder gives way to a new registration, and cannot be enabled beside it.
+    @Test func oneRegistrationPerSoftwareHoldsWhenRegistrationsRace() async throws {
+        var claims = try publishedClaims()
+        claims["iat"] = Int(now.timeIntervalSince1970)
+        let (softwareID, organisationID) = (try #require(claims["software_id"] as? String), try #require(claims["org_id"] as? String))
+        let registry = try await registry(issuer: try #require(claims["iss"] as? String))
+        let certificate = try certificate(softwareID: softwareID, organisationID: organisationID)
+        let body = try publishedBody(softwareStatement: try sign(claims))
+        let now = self.now
+        let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    do {
+                        let request = try RegistrationRequest.decode(body, mediaType: "application/json")
+                        return try await registry.register(request, certificate: certificate, at: now).client.id
+                    } catch let error as OAuthError { return error.description }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let created = outcomes.filter { !$0.contains("already registered") }
+        #expect(created.count == 1, "\(outcomes)")
+        let store = registry.environment.store
+        #expect(try await store.records(RegisteredClient.self).map(\.record.id) == created)
+
+        let clients = RegisteredClients(store: store)
+        let first = try #require(created.first)
+        _ = try await clients.setStatus(first, to: .disabled, by: .commandLine(user: "test"), at: now)
+        let second = try await registry.register(
+            try RegistrationRequest.decode(body, mediaType: "application/json"), certificate: certificate, at: now)
+        await #expect(throws: DirectoryError.self) { _ = try await clients.setStatus(first, to: .active, by: .commandLine(user: "test")) }
+        try await registry.delete(second.client.id, token: second.registrationAccessToken, at: now)
+        #expect(try await clients.setStatus(first, to: .active, by: .commandLine(user: "test")).status == .active)
+    }
+
     @Test func theBrasilRulesRefuseTheWrongCertificateAnOldSSAAndAnES256SSA() async throws {
         var claims = try publishedClaims()
         claims["iat"] = Int(now.timeIntervalSince1970)
