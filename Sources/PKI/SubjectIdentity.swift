@@ -43,12 +43,10 @@ public struct SubjectIdentity: Sendable, Equatable {
 
 extension DistinguishedName {
     /// The first value of an attribute type, as text.
-    public func firstValue(of type: ASN1ObjectIdentifier) -> String? {
-        for rdn in self {
-            for attribute in rdn where attribute.type == type {
-                return String(attribute.value) ?? attribute.value.description
-            }
-        }
-        return nil
+    public func firstValue(of type: ASN1ObjectIdentifier) -> String? { values(of: type).first }
+
+    /// Every value of an attribute type, as text, in the order the name lists them.
+    public func values(of type: ASN1ObjectIdentifier) -> [String] {
+        flatMap { rdn in rdn.filter { $0.type == type }.map { String($0.value) ?? $0.value.description } }
     }
 }

@@ -101,16 +101,32 @@ public enum MetadataChecks {
         }
     }
 
-    /// Brasil: UID = software_id and organizationIdentifier = OFBBR-{org_id}.
+    /// Certificates issued before this day name the organisation in OU, not in organizationIdentifier
+    /// (Brasil DCR ID3, registration provision 14).
+    static let brasilOrganizationIdentifierSince = Date(timeIntervalSince1970: 1_661_904_000)  // 2022-08-31T00:00:00Z
+
+    /// Brasil: UID = software_id and organizationIdentifier = OFBBR-{org_id}; a certificate issued before
+    /// 31 August 2022 without organizationIdentifier names org_id in OU instead.
     public static let brasilCertificateSubject = RegistrationCheck("client certificate UID and organizationIdentifier") { context, _ in
         let ssa = try context.requireSSA()
         guard let certificate = context.certificate else { return }
         guard certificate.subject.firstValue(of: PKIObjectIdentifier.userID) == ssa.softwareID else {
             throw OAuthError.invalidClientMetadata("the client certificate's UID is not the software_id \(ssa.softwareID ?? "")")
         }
-        let expected = "OFBBR-\(ssa.organisationID ?? "")"
-        guard certificate.subject.firstValue(of: PKIObjectIdentifier.organizationIdentifier) == expected else {
-            throw OAuthError.invalidClientMetadata("the client certificate's organizationIdentifier is not \(expected)")
+        let organisationID = ssa.organisationID ?? ""
+        guard let identifier = certificate.subject.firstValue(of: PKIObjectIdentifier.organizationIdentifier) else {
+            guard certificate.notValidBefore < brasilOrganizationIdentifierSince else {
+                throw OAuthError.invalidClientMetadata(
+                    "the client certificate has no organizationIdentifier (required of certificates issued since 2022-08-31)")
+            }
+            let units = certificate.subject.values(of: .RDNAttributeType.organizationalUnitName)
+            guard units.contains(organisationID) else {
+                throw OAuthError.invalidClientMetadata("the client certificate (issued before 2022-08-31) has no OU \(organisationID)")
+            }
+            return
+        }
+        guard identifier == "OFBBR-\(organisationID)" else {
+            throw OAuthError.invalidClientMetadata("the client certificate's organizationIdentifier is not OFBBR-\(organisationID)")
         }
     }
 

@@ -122,17 +122,23 @@ import X509
     }
 
     /// A transport certificate for the sample software, issued by a throwaway CA.
-    func certificate(softwareID: String, organisationID: String) throws -> Certificate {
+    /// A client certificate as Brasil's CAs issue them since 31 August 2022 (organizationIdentifier), or,
+    /// with `organisationInOU`, as they did before (org_id in OU, issued at that date).
+    func certificate(softwareID: String, organisationID: String, organisationInOU issued: Date? = nil) throws -> Certificate {
         let key = P256.Signing.PrivateKey()
+        let organisation =
+            issued == nil
+            ? RelativeDistinguishedName(.init(type: PKIObjectIdentifier.organizationIdentifier, utf8String: "OFBBR-\(organisationID)"))
+            : RelativeDistinguishedName(.init(type: .RDNAttributeType.organizationalUnitName, utf8String: organisationID))
         let subject = DistinguishedName([
             RelativeDistinguishedName(.init(type: .RDNAttributeType.countryName, value: try .init(printableString: "BR"))),
             RelativeDistinguishedName(.init(type: .RDNAttributeType.organizationName, utf8String: "Open Banking Brasil")),
-            RelativeDistinguishedName(.init(type: .RDNAttributeType.commonName, utf8String: "accounting.raidiam.com")),
-            RelativeDistinguishedName(.init(type: PKIObjectIdentifier.organizationIdentifier, utf8String: "OFBBR-\(organisationID)")),
+            RelativeDistinguishedName(.init(type: .RDNAttributeType.commonName, utf8String: "accounting.raidiam.com")), organisation,
             RelativeDistinguishedName(.init(type: PKIObjectIdentifier.userID, utf8String: softwareID)),
         ])
         return try Certificate(
-            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey), notValidBefore: now - 3600, notValidAfter: now + 86_400,
+            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey), notValidBefore: issued ?? now - 3600,
+            notValidAfter: now + 86_400,
             issuer: subject, subject: subject, signatureAlgorithm: .ecdsaWithSHA256, extensions: Certificate.Extensions(),
             issuerPrivateKey: .init(key))
     }
@@ -239,6 +245,20 @@ import X509
         #expect(old?.code == "invalid_software_statement" && old?.description.contains("at most 300") == true)
         let elliptic = try await refusal(try publishedBody(softwareStatement: try sign(claims, with: ellipticKey)), right)
         #expect(elliptic?.code == "invalid_software_statement" && elliptic?.description.contains("PS256 only") == true)
+        // Certificates from before 31 August 2022 name the organisation in OU; later ones must not.
+        let july2022 = try #require(ISO8601DateFormatter().date(from: "2022-07-01T00:00:00Z"))
+        let september2022 = try #require(ISO8601DateFormatter().date(from: "2022-09-01T00:00:00Z"))
+        let organisationID = claims["org_id"] as! String
+        let wrongUnit = try await refusal(
+            good, try certificate(softwareID: softwareID, organisationID: "another-org", organisationInOU: july2022))
+        #expect(wrongUnit?.description.contains("has no OU \(organisationID)") == true, "\(String(describing: wrongUnit))")
+        let lateUnit = try await refusal(
+            good, try certificate(softwareID: softwareID, organisationID: organisationID, organisationInOU: september2022))
+        #expect(lateUnit?.description.contains("no organizationIdentifier") == true, "\(String(describing: lateUnit))")
+        let oldStyle = try await refusal(
+            good, try certificate(softwareID: softwareID, organisationID: organisationID, organisationInOU: july2022))
+        #expect(oldStyle == nil, "a pre-2022 certificate with OU = org_id registers: \(String(describing: oldStyle))")
+
         // As published (2021, signed by the real directory, whose key is not trusted here).
         let published = try await refusal(try publishedBody(), right)
         #expect(published?.code == "invalid_software_statement" && published?.description.contains("signature") == true)
