@@ -20,8 +20,10 @@ enum RSASSAPSSCarrier {
     /// The stand-in for a PSS-signed certificate, or nil when `der` is not a certificate signed that way.
     static func carry(der: [UInt8]) -> Certificate? {
         guard let parts = try? outerParts(of: der), algorithm(of: parts.algorithm) == rsassaPSS else { return nil }
-        var payload = marker
         let algorithmBytes = Array(parts.algorithm.encodedBytes)
+        // Its length travels in two bytes; real PSS parameters are some 60 bytes.
+        guard algorithmBytes.count <= 0xFFFF else { return nil }
+        var payload = marker
         payload += [UInt8(algorithmBytes.count >> 8), UInt8(algorithmBytes.count & 0xFF)]
         payload += algorithmBytes + Array(parts.signature.encodedBytes)
         var coder = DER.Serializer()
@@ -75,8 +77,8 @@ enum RSASSAPSSCarrier {
     }
 
     private static func algorithm(of node: ASN1Node) -> ASN1ObjectIdentifier? {
-        guard node.identifier == .sequence, case .constructed(let children) = node.content, let first = children.first(where: { _ in true })
-        else { return nil }
-        return try? ASN1ObjectIdentifier(derEncoded: first)
+        guard node.identifier == .sequence, case .constructed(let children) = node.content else { return nil }
+        var nodes = children.makeIterator()
+        return nodes.next().flatMap { try? ASN1ObjectIdentifier(derEncoded: $0) }
     }
 }

@@ -2,6 +2,7 @@ import ChildProcess
 import Crypto
 import Foundation
 import PKI
+import SwiftASN1
 import Testing
 import X509
 
@@ -146,9 +147,22 @@ import X509
         #expect(verdict.isValid, "\(verdict.problems)")
     }
 
-    /// Bytes that only look like a carried certificate are not taken for one.
+    /// Bytes that only look like a carried certificate are not taken for one, and oversized PSS
+    /// parameters (a handshake has no 64 KiB upload limit) are refused rather than trapping.
     @Test func garbageIsNotACertificate() throws {
-        for bytes: [UInt8] in [[], [0x30, 0x00], [0x30, 0x03, 0x02, 0x01, 0x00], Array(repeating: 0x30, count: 64)] {
+        var hostile = DER.Serializer()
+        try hostile.appendConstructedNode(identifier: .sequence) { coder in
+            try coder.appendConstructedNode(identifier: .sequence) { try $0.serialize(ASN1Null()) }
+            try coder.appendConstructedNode(identifier: .sequence) { coder in
+                try coder.serialize([1, 2, 840, 113549, 1, 1, 10] as ASN1ObjectIdentifier)
+                try coder.serialize(ASN1OctetString(contentBytes: ArraySlice(repeating: 0x41, count: 70_000)))
+            }
+            try coder.serialize(ASN1BitString(bytes: [0x01, 0x02]))
+        }
+        let samples: [[UInt8]] = [
+            [], [0x30, 0x00], [0x30, 0x03, 0x02, 0x01, 0x00], Array(repeating: 0x30, count: 64), hostile.serializedBytes,
+        ]
+        for bytes in samples {
             #expect(throws: (any Error).self) { try CertificateBundle.certificate(der: bytes) }
         }
     }
