@@ -133,6 +133,7 @@ struct CertificateCommand: AsyncParsableCommand {
                 print("subject: \(report.subject)")
                 print("issuer:  \(report.issuer)")
                 print("serial:  \(report.serialNumber)  expires: \(Timestamp.format(report.notAfter))\(report.expired ? " (expired)" : "")")
+                print("signed:  \(report.signatureAlgorithm)")
                 if let identifier = report.organisationIdentifier { print("organizationIdentifier: \(identifier.value)") }
                 if let psd2 = report.qcStatements?.psd2 {
                     print("PSD2 roles: \(psd2.roles.map(\.name).joined(separator: ", ")) (\(psd2.authorityName), \(psd2.authorityID))")
