@@ -10,6 +10,9 @@ public final class OpenSSLCommand: Sendable {
         public var description: String { "openssl is not installed (apt-get install openssl)" }
     }
 
+    /// `openssl req -x509` / `x509 -req` options that sign with RSASSA-PSS (SHA-256, 32-byte salt).
+    public static let rsassaPSSSigning = ["-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"]
+
     public init() throws {
         guard let executable = ChildProcess.locate("openssl", candidates: ["/usr/bin/openssl"]) else { throw Unavailable() }
         self.executable = executable

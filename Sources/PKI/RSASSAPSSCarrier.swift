@@ -44,7 +44,10 @@ enum RSASSAPSSCarrier {
 
     /// The original DER of a carried certificate; nil for every other certificate.
     static func originalDER(of certificate: Certificate, serialized der: [UInt8]) -> [UInt8]? {
-        guard certificate.signatureAlgorithm == .sha256WithRSAEncryption, let parts = try? outerParts(of: der),
+        // Every sha256WithRSAEncryption certificate passes here on its way out (fingerprints, handshakes):
+        // a byte search spares the ordinary ones a DER parse.
+        guard certificate.signatureAlgorithm == .sha256WithRSAEncryption, der.firstRange(of: marker) != nil,
+            let parts = try? outerParts(of: der),
             let value = try? ASN1BitString(derEncoded: parts.signature).bytes, value.starts(with: marker)
         else { return nil }
         let rest = Array(value.dropFirst(marker.count))

@@ -11,7 +11,7 @@ import X509
 /// qcStatements, expiry and revocation rules.
 @Suite struct PSSChainTests {
     let openssl: OpenSSLCommand
-    static let pss = ["-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"]
+    static let pss = OpenSSLCommand.rsassaPSSSigning
 
     init() throws { openssl = try OpenSSLCommand() }
 

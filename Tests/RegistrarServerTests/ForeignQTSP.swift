@@ -15,7 +15,7 @@ struct ForeignQTSP {
 
     static func make(with openssl: OpenSSLCommand, rsassaPSS: Bool = false) async throws -> ForeignQTSP {
         let ec = rsassaPSS ? ["-newkey", "rsa:2048", "-nodes"] : ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
-        let signing = rsassaPSS ? ["-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"] : []
+        let signing = rsassaPSS ? OpenSSLCommand.rsassaPSSSigning : []
         try await openssl.require(
             ["req", "-x509"] + ec + [
                 "-keyout", "qtsp.key", "-out", "qtsp.pem", "-days", "365", "-subj", "/C=IE/O=Example QTSP/CN=Example QTSP Root",

@@ -85,7 +85,7 @@ import Testing
     @Test func aPartnerCAThatSignsWithRSASSAPSSAdmitsItsClientsInTheHandshake() async throws {
         let tls = try await TLSFixture.make()
         let openssl = tls.openssl
-        let pss = ["-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"]
+        let pss = OpenSSLCommand.rsassaPSSSigning
         try await openssl.require(
             [
                 "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "partner.key", "-out", "partner.pem", "-days", "30", "-subj",
