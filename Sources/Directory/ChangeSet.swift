@@ -51,6 +51,22 @@ public struct ChangeSet: Sendable {
         writes.append(.update(R.collection, try Self.row(for: record), expectedRevision: revision))
     }
 
+    /// Inserts a record and audits its creation, both from one encoding of it.
+    public mutating func insert<R: StoredRecord>(_ record: R, auditedAs action: String) throws {
+        let row = try Self.row(for: record)
+        writes.append(.insert(R.collection, row))
+        appendAudit(action, collection: R.collection, subjectID: record.id, before: nil, after: String(decoding: row.body, as: UTF8.self))
+    }
+
+    /// Updates a record and audits the change, its new state from the same encoding as the write.
+    public mutating func update<R: StoredRecord>(_ record: R, readAt revision: Int64, auditedAs action: String, before: R) throws {
+        let row = try Self.row(for: record)
+        writes.append(.update(R.collection, row, expectedRevision: revision))
+        appendAudit(
+            action, collection: R.collection, subjectID: record.id, before: Self.auditJSON(before),
+            after: String(decoding: row.body, as: UTF8.self))
+    }
+
     public mutating func delete<R: StoredRecord>(_ record: Stored<R>) {
         writes.append(.delete(R.collection, id: record.record.id, expectedRevision: record.revision))
     }
@@ -58,10 +74,16 @@ public struct ChangeSet: Sendable {
     /// Records an audit event; `before` and `after` are the whole record as JSON, with secrets already
     /// left out by the record types themselves (tokens are stored hashed, keys sealed).
     public mutating func audit<R: StoredRecord>(_ action: String, subject: R, before: R?, after: R?) {
+        appendAudit(
+            action, collection: R.collection, subjectID: subject.id, before: before.flatMap(Self.auditJSON),
+            after: after.flatMap(Self.auditJSON))
+    }
+
+    private mutating func appendAudit(_ action: String, collection: RecordCollection, subjectID: String, before: String?, after: String?) {
         auditEvents.append(
             AuditEvent(
-                id: 0, at: at, actor: actor, action: action, subjectType: R.collection.rawValue, subjectID: subject.id,
-                before: before.flatMap(Self.auditJSON), after: after.flatMap(Self.auditJSON)))
+                id: 0, at: at, actor: actor, action: action, subjectType: collection.rawValue, subjectID: subjectID, before: before,
+                after: after))
     }
 
     private static func row<R: StoredRecord>(for record: R) throws -> StoredRow {

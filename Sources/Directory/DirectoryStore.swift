@@ -156,7 +156,41 @@ public enum RecordCoding {
 
 /// RFC 3339 timestamps in UTC with millisecond precision, the form every API response uses.
 public enum Timestamp {
+    /// `2026-11-22T05:23:13.972Z`. Written out by hand: every stored record carries two of these and
+    /// Foundation's ISO 8601 format style was a visible cost of each registration.
     public static func format(_ date: Date) -> String {
+        // Whole seconds and truncated milliseconds from the reference date, as Foundation counts them.
+        let sinceReference = date.timeIntervalSinceReferenceDate
+        let whole = sinceReference.rounded(.down)
+        guard whole.isFinite, abs(whole) < 1e12 else { return formatStyle(date) }
+        var seconds = time_t(whole + Date.timeIntervalBetween1970AndReferenceDate)
+        let fraction = min(999, Int((sinceReference - whole) * 1000))
+        var parts = tm()
+        // Before the Gregorian reform Foundation writes Julian dates; those few go through Foundation.
+        guard gmtime_r(&seconds, &parts) != nil, (1583...9999).contains(Int(parts.tm_year) + 1900) else { return formatStyle(date) }
+        var text = [UInt8]()
+        text.reserveCapacity(24)
+        func digits(_ value: Int, _ count: Int, then separator: UInt8?) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+            if let separator { text.append(separator) }
+        }
+        digits(Int(parts.tm_year) + 1900, 4, then: UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2, then: UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2, then: UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2, then: UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2, then: UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2, then: UInt8(ascii: "."))
+        digits(fraction, 3, then: UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// The same text through Foundation, for dates outside years 1–9999.
+    static func formatStyle(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 

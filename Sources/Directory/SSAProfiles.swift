@@ -1,4 +1,5 @@
 import Foundation
+import Keys
 
 /// The ecosystem whose SSA claim set (and, later, registration rules) a deployment follows.
 public enum EcosystemProfile: String, Codable, Sendable, CaseIterable {

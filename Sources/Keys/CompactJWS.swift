@@ -13,6 +13,17 @@ public struct JOSEHeader: Codable, Sendable, Equatable {
         self.kid = kid
         self.typ = typ
     }
+
+    /// Reads a decoded protected header: `alg` must be a string, `kid` and `typ` strings when present.
+    init?(members: [String: JSONValue]) {
+        guard let alg = members["alg"]?.stringValue else { return nil }
+        func optional(_ name: String) -> String?? {
+            guard let value = members[name], value != .null else { return .some(nil) }
+            return value.stringValue.map { .some($0) }
+        }
+        guard let kid = optional("kid"), let typ = optional("typ") else { return nil }
+        (self.alg, self.kid, self.typ) = (alg, kid, typ)
+    }
 }
 
 /// JWS compact serialisation (RFC 7515 §7.1).
@@ -60,7 +71,7 @@ public enum CompactJWS {
             let headerBytes = Base64URL.decode(bytes: bytes[..<first]),
             let payload = Base64URL.decode(bytes: bytes[(first + 1)..<second]),
             let signature = Base64URL.decode(bytes: bytes[(second + 1)...]),
-            let header = try? JSONDecoder().decode(JOSEHeader.self, from: headerBytes)
+            let header = JSONValue.object(headerBytes).flatMap(JOSEHeader.init(members:))
         else { throw Failure.malformed }
         return Parts(header: header, payload: payload, signingInput: Data(bytes[..<second]), signature: signature)
     }

@@ -48,7 +48,7 @@ public enum DistinguishedNameMatch {
                 if let name = descriptors[attribute.type] { return "\(name)=\(escaped(text(of: attribute.value)))" }
                 var serializer = DER.Serializer()
                 let hex = (try? serializer.serialize(ASN1Any(attribute.value))).map {
-                    serializer.serializedBytes.map { String(format: "%02X", $0) }.joined()
+                    serializer.serializedBytes.uppercaseHex
                 }
                 return "\(attribute.type)=#\(hex ?? "")"
             }.joined(separator: "+")

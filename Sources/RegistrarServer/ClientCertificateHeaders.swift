@@ -1,4 +1,5 @@
 import Foundation
+import Keys
 import NIOCore
 
 /// RFC 9440: a TLS-terminating proxy passes the client's certificate as `Client-Cert` (one Structured
@@ -16,9 +17,9 @@ enum ClientCertificateHeaders {
 
     /// The DER bytes of one `:base64:` byte sequence (RFC 8941 §3.3.5).
     static func byteSequence(_ text: Substring) throws -> Data {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard trimmed.count >= 2, trimmed.first == ":", trimmed.last == ":",
-            let bytes = Data(base64Encoded: String(trimmed.dropFirst().dropLast())), !bytes.isEmpty
+        let trimmed = ASCIIWhitespace.trimming(text.utf8)
+        guard trimmed.count >= 2, trimmed.first == UInt8(ascii: ":"), trimmed.last == UInt8(ascii: ":"),
+            let bytes = Base64.decode(bytes: trimmed.dropFirst().dropLast()), !bytes.isEmpty
         else { throw Malformed(description: "\(certificate) must be a structured-field byte sequence (:base64 DER:)") }
         return bytes
     }

@@ -50,7 +50,17 @@ struct ClientCertificateMiddleware: RouterMiddleware {
         return ClientCertificate(chain: chain, source: .handshake)
     }
 
+    /// A forwarded chain is judged once per trust revision and minute: a client sends the same
+    /// certificate with every request, and parsing and path validation were a twentieth of a registration.
     private func forwarded(_ header: String, chain: String?) async throws -> ClientCertificate {
+        let (key, revision, now) = (chain.map { "\(header)\n\($0)" } ?? header, runtime.currentRevision, Date())
+        if let kept = runtime.forwardedCertificates.value(for: key, at: revision), now < kept.goodUntil { return kept.certificate }
+        let certificate = try await validateForwarded(header, chain: chain)
+        runtime.forwardedCertificates.store(ForwardedCertificateVerdict(certificate, judgedAt: now), for: key, at: revision)
+        return certificate
+    }
+
+    private func validateForwarded(_ header: String, chain: String?) async throws -> ClientCertificate {
         let parsed: (leaf: Data, chain: [Data])
         do { parsed = try ClientCertificateHeaders.parse(certificate: header, chain: chain) } catch {
             throw DirectoryError.unauthenticated("\(error)")
@@ -64,6 +74,20 @@ struct ClientCertificateMiddleware: RouterMiddleware {
             throw DirectoryError.unauthenticated("the client certificate is not valid: \(verdict.problems.joined(separator: "; "))")
         }
         return ClientCertificate(chain: verdict.chain, source: .trustedProxy)
+    }
+}
+
+/// A forwarded certificate found valid, believed again until a minute has passed or a certificate of its
+/// chain expires, whichever comes first (and only while the revision stays: anchors, revocations).
+struct ForwardedCertificateVerdict: Sendable {
+    static let lifetime: TimeInterval = 60
+    let certificate: ClientCertificate
+    let goodUntil: Date
+
+    init(_ certificate: ClientCertificate, judgedAt now: Date) {
+        self.certificate = certificate
+        let expiries = certificate.chain.map(\.notValidAfter)
+        self.goodUntil = min(now.addingTimeInterval(Self.lifetime), expiries.min() ?? now)
     }
 }
 

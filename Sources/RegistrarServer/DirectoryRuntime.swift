@@ -31,6 +31,10 @@ public final class DirectoryRuntime: Sendable {
     private let callers = RevisionScopedCache<Caller>(capacity: 10_000)
     /// Software clients known Active at a revision; a status change moves the revision.
     private let activeClients = RevisionScopedCache<Bool>(capacity: 10_000)
+    /// Whether certificates this directory issued are revoked, by serial number; a revocation moves the revision.
+    private let revocations = RevisionScopedCache<RevokedCertificate?>(capacity: 10_000)
+    /// Certificates forwarded by a trusted proxy that passed transport validation, by header value.
+    let forwardedCertificates = RevisionScopedCache<ForwardedCertificateVerdict>(capacity: 10_000)
     private let publishedKeys = RevisionMemo<JSONWebKeySet>()
     private let revision = RevisionCounter()
     private let signer = RevisionMemo<SigningKey>()
@@ -147,8 +151,12 @@ public final class DirectoryRuntime: Sendable {
 
     /// The revocation of a certificate this directory issued, for validations in the request path.
     func revocation(of certificate: Certificate) async -> RevokedCertificate? {
-        guard let trust = try? await currentTrustStore() else { return nil }
-        return await certificateAuthority.revocation(of: certificate, issuers: trust.intermediates)
+        let revision = currentRevision
+        guard let trust = try? await currentTrustStore(), trust.intermediates.contains(where: { $0.subject == certificate.issuer })
+        else { return nil }
+        return try? await revocations.value(for: certificate.serialNumber.hexString, at: revision) { [certificateAuthority] in
+            await certificateAuthority.revocation(of: certificate, issuers: trust.intermediates)
+        }
     }
 
     /// A client's certificate and the ones it sent with it, judged for transport now: the one rule for

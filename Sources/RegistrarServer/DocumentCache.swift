@@ -1,4 +1,5 @@
 import Crypto
+import Directory
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -1,38 +1,5 @@
 import Synchronization
 
-/// Values computed from the store and valid for one data revision. When the revision moves the whole
-/// cache is dropped, so nothing served from it can be older than the revision this node has seen.
-final class RevisionScopedCache<Value: Sendable>: Sendable {
-    private struct State: Sendable {
-        var revision: Int64 = -1
-        var values: [String: Value] = [:]
-    }
-
-    private let state = Mutex(State())
-    /// Bounds memory when callers vary keys (query strings, tokens).
-    let capacity: Int
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    func value(for key: String, at revision: Int64) -> Value? {
-        state.withLock { $0.revision == revision ? $0.values[key] : nil }
-    }
-
-    func store(_ value: Value, for key: String, at revision: Int64) {
-        state.withLock { state in
-            if revision > state.revision { state = State(revision: revision) }
-            if revision == state.revision, state.values.count < capacity { state.values[key] = value }
-        }
-    }
-
-    func value(for key: String, at revision: Int64, orMake make: () async throws -> Value) async throws -> Value {
-        if let hit = value(for: key, at: revision) { return hit }
-        let made = try await make()
-        store(made, for: key, at: revision)
-        return made
-    }
-}
-
 /// One value made from the store and kept for one data revision (and, when `maximumAge` is set, for no
 /// longer than that): an opened key, the trust store, the CRL.
 final class RevisionMemo<Value: Sendable>: Sendable {

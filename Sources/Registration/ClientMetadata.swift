@@ -1,5 +1,6 @@
 import Directory
 import Foundation
+import Keys
 
 /// The client metadata of a registration request (RFC 7591 §2, OpenID Connect Registration §2, and the
 /// ecosystems' additions), read from the request JWT's claims or the JSON body. Members keep their wire

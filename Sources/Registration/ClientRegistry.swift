@@ -1,5 +1,6 @@
 import Directory
 import Foundation
+import Keys
 import PKI
 import X509
 
@@ -54,12 +55,11 @@ public struct ClientRegistry: Sendable {
             profile: settings.profile.name.rawValue, metadata: acceptedMetadata(context), registrationTokenHash: token.id,
             certificateThumbprint: try certificate.map(CertificateBundle.x5tS256), status: .active, createdAt: now, updatedAt: now)
         var changes = ChangeSet(actor: "software:\(softwareID)", at: now)
-        try changes.insert(client)
+        try changes.insert(client, auditedAs: "client.register")
         try changes.insert(token)
         if settings.profile.oneClientPerSoftware {
             try await SoftwareRegistration.claim(softwareID, for: clientID, in: store, into: &changes, at: now)
         }
-        changes.audit("client.register", subject: client, before: nil, after: client)
         do { try await store.apply(changes) } catch  where SoftwareRegistration.lostRace(error) {
             throw SoftwareRegistration.alreadyRegistered(softwareID)
         }
@@ -95,8 +95,7 @@ public struct ClientRegistry: Sendable {
             updated.registrationTokenHash = token.id
             secret = newSecret
         }
-        try changes.update(updated, readAt: stored.revision)
-        changes.audit("client.update", subject: updated, before: stored.record, after: updated)
+        try changes.update(updated, readAt: stored.revision, auditedAs: "client.update", before: stored.record)
         try await apply(changes)
         return Response(client: updated, registrationAccessToken: secret, registrationClientURI: uri(of: clientID))
     }

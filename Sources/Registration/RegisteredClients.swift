@@ -1,5 +1,6 @@
 import Directory
 import Foundation
+import Keys
 
 /// The clients registered here, as operators and the bank's authorisation server read them: one client,
 /// all of them, and a change feed that resumes after a cursor; operators may disable a client.

@@ -55,8 +55,8 @@ public struct LocalDirectorySource: SoftwareKeystoreSource, ParticipantStatusSou
     let directory: ParticipantDirectory
     let urls: KeystoreURLs
     let revision: (@Sendable () -> Int64)?
-    let keySets = RevisionKeyedMemo<JSONWebKeySet>()
-    let statuses = RevisionKeyedMemo<(organisationID: String, active: Bool)?>()
+    let keySets = RevisionScopedCache<JSONWebKeySet>(capacity: 4096)
+    let statuses = RevisionScopedCache<(organisationID: String, active: Bool)?>(capacity: 4096)
 
     public init(store: any DirectoryStore, keystore: KeystoreURLs, revision: (@Sendable () -> Int64)? = nil) {
         self.directory = ParticipantDirectory(store: store)
@@ -94,29 +94,5 @@ public struct LocalDirectorySource: SoftwareKeystoreSource, ParticipantStatusSou
         guard let status else { return false }
         if let organisationID, organisationID != status.organisationID { return false }
         return status.active
-    }
-}
-
-/// Values by key, kept while a revision stays the same and all dropped when it moves; at most
-/// `capacity` keys (then it starts over), so hostile keys cannot grow it.
-final class RevisionKeyedMemo<Value: Sendable>: Sendable {
-    private let state = Mutex<(revision: Int64, values: [String: Value])>((-1, [:]))
-    let capacity: Int
-
-    init(capacity: Int = 4096) { self.capacity = capacity }
-
-    /// Without a revision nothing is kept.
-    func value(for key: String, at revision: Int64?, orMake make: () async throws -> Value) async throws -> Value {
-        guard let revision else { return try await make() }
-        if let kept = state.withLock({ $0.revision == revision ? $0.values[key] : nil }) { return kept }
-        let made = try await make()
-        state.withLock { state in
-            if state.revision != revision || state.values.count >= capacity {
-                guard state.revision <= revision else { return }
-                state = (revision, [:])
-            }
-            state.values[key] = made
-        }
-        return made
     }
 }

@@ -30,9 +30,9 @@ public struct RegistrationRequest: Sendable {
         }
         switch mediaType {
         case let type? where jwtTypes.contains(type):
-            let token = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let token = String(decoding: ASCIIWhitespace.trimming(body), as: UTF8.self)
             guard let parts = try? CompactJWS.decode(token), let members = object(parts.payload),
-                let claims = RegisteredClaims.read(parts.payload)
+                let claims = RegisteredClaims(members: members)
             else { throw OAuthError.invalidClientMetadata("the request body is not a signed JWT whose claims are a JSON object") }
             return RegistrationRequest(
                 form: .signedJWT, metadata: ClientMetadata(members: members), jwt: token, parts: parts, claims: claims)
@@ -47,6 +47,6 @@ public struct RegistrationRequest: Sendable {
     }
 
     static func object(_ data: Data) -> [String: JSONValue]? {
-        try? JSONDecoder().decode([String: JSONValue].self, from: data)
+        JSONValue.object(data)
     }
 }

@@ -1,5 +1,6 @@
 import Directory
 import Foundation
+import Keys
 
 /// The claims of a verified software statement assertion, read the way every ecosystem writes them:
 /// roles as an array (UK, Brasil) or one string (CDR), `software_jwks_endpoint` (UK, Brasil) or

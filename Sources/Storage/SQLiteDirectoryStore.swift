@@ -35,37 +35,44 @@ public final class SQLiteDirectoryStore: DirectoryStore {
     public func apply(_ changes: ChangeSet) async throws -> Int64 {
         try await pool.write { db in
             let ledger = try changes.ledger()
-            guard let revision = try Int64.fetchOne(db, sql: "UPDATE \(ledger.table) SET value = value + 1 RETURNING value") else {
+            guard
+                let revision = try Int64.fetchOne(
+                    try db.cachedStatement(sql: "UPDATE \(ledger.table) SET value = value + 1 RETURNING value"))
+            else {
                 throw StoreError.unavailable("\(ledger.table) is missing")
             }
             for write in changes.writes {
                 switch write {
                 case .insert(let collection, let row):
-                    try db.execute(
+                    try db.cachedStatement(
                         sql:
-                            "INSERT INTO \(collection.rawValue) (id, owner_id, revision, updated_at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                            "INSERT INTO \(collection.rawValue) (id, owner_id, revision, updated_at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
+                    ).execute(
                         arguments: [
                             row.id, row.ownerID, revision, Timestamp.format(row.updatedAt), String(decoding: row.body, as: UTF8.self),
                         ])
                     guard db.changesCount == 1 else { throw StoreError.duplicate(collection: collection, id: row.id) }
                 case .update(let collection, let row, let expected):
-                    try db.execute(
+                    try db.cachedStatement(
                         sql:
-                            "UPDATE \(collection.rawValue) SET owner_id = ?, revision = ?, updated_at = ?, body = ? WHERE id = ? AND revision = ?",
+                            "UPDATE \(collection.rawValue) SET owner_id = ?, revision = ?, updated_at = ?, body = ? WHERE id = ? AND revision = ?"
+                    ).execute(
                         arguments: [
                             row.ownerID, revision, Timestamp.format(row.updatedAt), String(decoding: row.body, as: UTF8.self), row.id,
                             expected,
                         ])
                     guard db.changesCount == 1 else { throw StoreError.concurrentModification(collection: collection, id: row.id) }
                 case .delete(let collection, let id, let expected):
-                    try db.execute(sql: "DELETE FROM \(collection.rawValue) WHERE id = ? AND revision = ?", arguments: [id, expected])
+                    try db.cachedStatement(sql: "DELETE FROM \(collection.rawValue) WHERE id = ? AND revision = ?").execute(
+                        arguments: [id, expected])
                     guard db.changesCount == 1 else { throw StoreError.concurrentModification(collection: collection, id: id) }
                 }
             }
             for event in changes.auditEvents {
-                try db.execute(
+                try db.cachedStatement(
                     sql:
-                        "INSERT INTO audit_events (at, actor, action, subject_type, subject_id, before, after, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO audit_events (at, actor, action, subject_type, subject_id, before, after, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                ).execute(
                     arguments: [
                         Timestamp.format(event.at), event.actor, event.action, event.subjectType, event.subjectID, event.before,
                         event.after, revision,
@@ -78,7 +85,8 @@ public final class SQLiteDirectoryStore: DirectoryStore {
     public func row(in collection: RecordCollection, id: String) async throws -> StoredRow? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT id, owner_id, revision, updated_at, body FROM \(collection.rawValue) WHERE id = ?", arguments: [id]
+                try db.cachedStatement(sql: "SELECT id, owner_id, revision, updated_at, body FROM \(collection.rawValue) WHERE id = ?"),
+                arguments: [id]
             )
             .map(Self.storedRow)
         }
@@ -88,7 +96,8 @@ public final class SQLiteDirectoryStore: DirectoryStore {
         try await pool.read { db in
             if let ownerID {
                 return try Row.fetchAll(
-                    db, sql: "SELECT id, owner_id, revision, updated_at, body FROM \(collection.rawValue) WHERE owner_id = ? ORDER BY id",
+                    try db.cachedStatement(
+                        sql: "SELECT id, owner_id, revision, updated_at, body FROM \(collection.rawValue) WHERE owner_id = ? ORDER BY id"),
                     arguments: [ownerID]
                 ).map(Self.storedRow)
             }
@@ -122,14 +131,16 @@ public final class SQLiteDirectoryStore: DirectoryStore {
     public func noteFirstUse(of value: String, until expiry: Date, now: Date) async throws -> Bool {
         try await pool.write { db in
             // An expired entry is taken over; a live one is left alone, and the insert changes nothing.
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO used_values (value, expires_at) VALUES (?, ?)
                     ON CONFLICT (value) DO UPDATE SET expires_at = excluded.expires_at WHERE used_values.expires_at <= ?
-                    """,
+                    """
+            ).execute(
                 arguments: [value, expiry.timeIntervalSince1970, now.timeIntervalSince1970])
             let first = db.changesCount == 1
-            try db.execute(sql: "DELETE FROM used_values WHERE expires_at <= ?", arguments: [now.timeIntervalSince1970 - 60])
+            try db.cachedStatement(sql: "DELETE FROM used_values WHERE expires_at <= ?").execute(
+                arguments: [now.timeIntervalSince1970 - 60])
             return first
         }
     }

@@ -76,23 +76,3 @@ public enum JSONValue: Codable, Sendable, Equatable {
     /// A NumericDate (RFC 7519 §2): whole seconds since the epoch, never a fraction.
     public static func numericDate(_ date: Date) -> JSONValue { .integer(Int64(date.timeIntervalSince1970.rounded(.down))) }
 }
-
-/// A claim set under construction: optional members are simply left out when the directory has no value.
-public struct ClaimSet: Sendable, Equatable {
-    public private(set) var members: [String: JSONValue] = [:]
-
-    public init() {}
-
-    public subscript(name: String) -> JSONValue? {
-        get { members[name] }
-        set { members[name] = newValue }
-    }
-
-    public mutating func set(_ name: String, _ value: String?) {
-        if let value { members[name] = .string(value) }
-    }
-
-    public func encoded() throws -> Data {
-        try RecordCoding.encoder.encode(members)
-    }
-}
