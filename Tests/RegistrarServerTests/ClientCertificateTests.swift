@@ -1,10 +1,13 @@
 import ChildProcess
+import Crypto
 import Directory
 import Foundation
 import HTTPTypes
 import PKI
-import RegistrarServer
 import Testing
+import X509
+
+@testable import RegistrarServer
 
 /// RFC 9440: a certificate forwarded by a trusted TLS-terminating proxy reaches handlers validated;
 /// the same headers from anyone else are ignored.
@@ -55,6 +58,25 @@ import Testing
             let ignored = try await presented(live, leaf)
             #expect(ignored.status == .notFound && ignored.text.contains("no client certificate"), "\(ignored.text)")
         }
+    }
+
+    /// A forwarded certificate's verdict is kept a minute at most, and never past a certificate's expiry.
+    @Test func aForwardedVerdictIsKeptAMinuteOrUntilTheChainExpires() throws {
+        let now = Date()
+        func certificate(expiring: Date) throws -> Certificate {
+            let key = P256.Signing.PrivateKey()
+            let name = try DistinguishedName { CommonName("verdict") }
+            return try Certificate(
+                version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey), notValidBefore: now.addingTimeInterval(-60),
+                notValidAfter: expiring, issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256, extensions: .init(),
+                issuerPrivateKey: .init(key))
+        }
+        let lasting = try certificate(expiring: now.addingTimeInterval(86_400))
+        let ending = try certificate(expiring: now.addingTimeInterval(10))
+        let long = ForwardedCertificateVerdict(ClientCertificate(chain: [lasting], source: .trustedProxy), judgedAt: now)
+        let short = ForwardedCertificateVerdict(ClientCertificate(chain: [lasting, ending], source: .trustedProxy), judgedAt: now)
+        #expect(long.goodUntil == now.addingTimeInterval(ForwardedCertificateVerdict.lifetime))
+        #expect(short.goodUntil == ending.notValidAfter)
     }
 
     @Test func trustedProxyRanges() throws {
