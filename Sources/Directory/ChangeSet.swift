@@ -88,11 +88,11 @@ public struct ChangeSet: Sendable {
 
     private static func row<R: StoredRecord>(for record: R) throws -> StoredRow {
         StoredRow(
-            id: record.id, ownerID: record.ownerID, revision: 0, updatedAt: record.updatedAt, body: try RecordCoding.encoder.encode(record))
+            id: record.id, ownerID: record.ownerID, revision: 0, updatedAt: record.updatedAt, body: try RecordCoding.encode(record))
     }
 
     private static func auditJSON<R: StoredRecord>(_ record: R) -> String? {
-        (try? RecordCoding.encoder.encode(record)).map { String(decoding: $0, as: UTF8.self) }
+        (try? RecordCoding.encode(record)).map { String(decoding: $0, as: UTF8.self) }
     }
 }
 

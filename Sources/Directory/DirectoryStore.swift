@@ -1,4 +1,5 @@
 import Foundation
+import Keys
 
 /// The collections the directory persists. Each is one table with the same shape in every back end:
 /// `id`, `owner_id`, `revision`, `updated_at` and the record as a JSON `body`.
@@ -120,8 +121,20 @@ extension DirectoryStore {
     }
 }
 
+/// A record that writes its own JSON form: the members its `Codable` conformance writes, as a
+/// `JSONValue`, for records stored on a hot path (a registration's client and token).
+public protocol JSONValueRepresentable {
+    var jsonValue: JSONValue { get }
+}
+
 /// JSON coding of record bodies: ISO 8601 dates with fractional seconds, sorted keys.
 public enum RecordCoding {
+    /// A record's stored JSON: written directly when the record knows its JSON form, else by `encoder`.
+    public static func encode<R: Encodable>(_ record: R) throws -> Data {
+        if let direct = record as? any JSONValueRepresentable { return direct.jsonValue.serialized() }
+        return try encoder.encode(record)
+    }
+
     public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

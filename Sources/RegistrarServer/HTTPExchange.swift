@@ -39,8 +39,7 @@ enum HTTPExchange {
         var headers = extra
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-store"
-        return Response(
-            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try RecordCoding.encoder.encode(value))))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try RecordCoding.encode(value))))
     }
 
     static func parameter(_ name: String, in context: RegistrarRequestContext) throws -> String {

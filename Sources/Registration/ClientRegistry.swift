@@ -22,19 +22,21 @@ public struct ClientRegistry: Sendable {
 
     /// The client as the response shows it: metadata, ids, the management URI, and the access token
     /// when one was just issued.
-    public struct Response: Sendable, Encodable {
+    public struct Response: Sendable, Encodable, JSONValueRepresentable {
         public var client: RegisteredClient
         public var registrationAccessToken: String?
         public var registrationClientURI: String
 
-        public func encode(to encoder: any Encoder) throws {
+        public var jsonValue: JSONValue {
             var members = client.metadata
             members["client_id"] = .string(client.id)
             members["client_id_issued_at"] = .numericDate(client.createdAt)
             members["registration_client_uri"] = .string(registrationClientURI)
             if let registrationAccessToken { members["registration_access_token"] = .string(registrationAccessToken) }
-            try members.encode(to: encoder)
+            return .object(members)
         }
+
+        public func encode(to encoder: any Encoder) throws { try jsonValue.encode(to: encoder) }
     }
 
     // MARK: RFC 7591

@@ -32,6 +32,21 @@ public struct RegisteredClient: Codable, Sendable, Equatable, StoredRecord {
     public var ownerID: String? { softwareID }
 }
 
+extension RegisteredClient: JSONValueRepresentable {
+    /// The members the synthesised `Codable` conformance writes (a test holds the two together).
+    public var jsonValue: JSONValue {
+        var members: [String: JSONValue] = [
+            "id": .string(id), "softwareID": .string(softwareID), "softwareStatementIssuer": .string(softwareStatementIssuer),
+            "profile": .string(profile), "metadata": .object(metadata), "registrationTokenHash": .string(registrationTokenHash),
+            "status": .string(status.rawValue), "createdAt": .string(Timestamp.format(createdAt)),
+            "updatedAt": .string(Timestamp.format(updatedAt)),
+        ]
+        members["organisationID"] = organisationID.map(JSONValue.string)
+        members["certificateThumbprint"] = certificateThumbprint.map(JSONValue.string)
+        return .object(members)
+    }
+}
+
 /// A registration access token (RFC 7592 §1.1), found by its hash so that a token presented for the
 /// wrong client can be told, and revoked.
 public struct RegistrationAccessToken: Codable, Sendable, Equatable, StoredRecord {
@@ -55,6 +70,18 @@ public struct RegistrationAccessToken: Codable, Sendable, Equatable, StoredRecor
     }
 
     func hasExpired(at now: Date) -> Bool { expiresAt.map { $0 <= now } ?? false }
+}
+
+extension RegistrationAccessToken: JSONValueRepresentable {
+    /// The members the synthesised `Codable` conformance writes (a test holds the two together).
+    public var jsonValue: JSONValue {
+        var members: [String: JSONValue] = [
+            "id": .string(id), "clientID": .string(clientID), "createdAt": .string(Timestamp.format(createdAt)),
+            "updatedAt": .string(Timestamp.format(updatedAt)),
+        ]
+        members["expiresAt"] = expiresAt.map { .string(Timestamp.format($0)) }
+        return .object(members)
+    }
 }
 
 /// Which client holds a software's one registration, where the profile allows only one
