@@ -55,26 +55,48 @@ public enum Base64URL {
     /// Unpadded base64 in the alphabet `table` maps (0xff for bytes outside it).
     static func decode(_ utf8: some Collection<UInt8>, table: [UInt8]) -> Data? {
         // One loop over contiguous bytes, whatever collection the caller has.
-        utf8.withContiguousStorageIfAvailable { decode(contiguous: $0, table: table) } ?? decode(contiguous: Array(utf8), table: table)
+        utf8.withContiguousStorageIfAvailable { decode(contiguous: $0, table: table) }
+            ?? Array(utf8).withUnsafeBufferPointer { decode(contiguous: $0, table: table) }
     }
 
-    private static func decode(contiguous utf8: some Collection<UInt8>, table: [UInt8]) -> Data? {
+    private static func decode(contiguous utf8: UnsafeBufferPointer<UInt8>, table: [UInt8]) -> Data? {
         guard utf8.count % 4 != 1 else { return nil }
-        var output = [UInt8]()
-        output.reserveCapacity(utf8.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for byte in utf8 {
-            let value = table[Int(byte)]
-            guard value != 0xff else { return nil }
-            accumulator = (accumulator << 6 | UInt32(value)) & 0x00ff_ffff
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+        let whole = utf8.count / 4
+        let remainder = utf8.count % 4
+        let size = whole * 3 + max(0, remainder - 1)
+        var failed = false
+        let output = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialised in
+            table.withUnsafeBufferPointer { table in
+                var out = 0
+                var index = 0
+                // Four characters make three bytes; a bad character anywhere makes an 0xff that sets a high bit.
+                while index + 4 <= utf8.count {
+                    let (a, b, c, d) = (
+                        table[Int(utf8[index])], table[Int(utf8[index + 1])], table[Int(utf8[index + 2])], table[Int(utf8[index + 3])]
+                    )
+                    if (a | b | c | d) & 0xC0 != 0 { failed = true; return }
+                    let chunk = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    buffer[out] = UInt8(truncatingIfNeeded: chunk >> 16)
+                    buffer[out + 1] = UInt8(truncatingIfNeeded: chunk >> 8)
+                    buffer[out + 2] = UInt8(truncatingIfNeeded: chunk)
+                    out += 3
+                    index += 4
+                }
+                if remainder >= 2 {
+                    var chunk: UInt32 = 0
+                    for offset in 0..<remainder {
+                        let value = table[Int(utf8[index + offset])]
+                        if value & 0xC0 != 0 { failed = true; return }
+                        chunk |= UInt32(value) << (18 - 6 * UInt32(offset))
+                    }
+                    buffer[out] = UInt8(truncatingIfNeeded: chunk >> 16)
+                    if remainder == 3 { buffer[out + 1] = UInt8(truncatingIfNeeded: chunk >> 8) }
+                    out += remainder - 1
+                }
+                initialised = out
             }
         }
-        return Data(output)
+        return failed ? nil : Data(output)
     }
 
     private static let decodingTable = Base64.table(for: alphabet)

@@ -88,7 +88,7 @@ public enum CompactJWS {
         }
         if let keyAlgorithm = jwk.alg, keyAlgorithm != algorithm.rawValue { throw Failure.keyDoesNotMatchAlgorithm }
         let valid: Bool
-        switch (algorithm, try PublicKeyMaterial(jwk)) {
+        switch (algorithm, try PublicKeyMaterial.cached(jwk)) {
         case (.PS256, .rsa(let key)):
             valid = key.isValidSignature(
                 .init(rawRepresentation: parts.signature), for: SHA256.hash(data: parts.signingInput), padding: .PSS)

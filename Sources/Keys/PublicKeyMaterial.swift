@@ -1,6 +1,7 @@
 import Crypto
 import CryptoExtras
 import Foundation
+import Synchronization
 
 /// A public key usable for verification, built from a JWK or a PEM `SubjectPublicKeyInfo`.
 /// It is also where the strength rules live: RSA of at least 2048 bits, EC on P-256 or P-384.
@@ -52,6 +53,23 @@ public enum PublicKeyMaterial: Sendable {
         }
         try requireStrength()
     }
+
+    /// The key for a JWK, built once and kept (at most `cacheCapacity` keys, then afresh): the same
+    /// software and directory keys verify request after request, and building an RSA key from its
+    /// modulus cost as much as verifying with it. Only public material goes in, so nothing to protect.
+    public static func cached(_ jwk: JSONWebKey) throws -> PublicKeyMaterial {
+        let key = [jwk.kty, jwk.crv ?? "", jwk.n ?? "", jwk.e ?? "", jwk.x ?? "", jwk.y ?? ""].joined(separator: ".")
+        if let kept = cache.withLock({ $0[key] }) { return kept }
+        let made = try PublicKeyMaterial(jwk)
+        cache.withLock { kept in
+            if kept.count >= cacheCapacity { kept.removeAll(keepingCapacity: true) }
+            kept[key] = made
+        }
+        return made
+    }
+
+    static let cacheCapacity = 1024
+    private static let cache = Mutex<[String: PublicKeyMaterial]>([:])
 
     public init(pem: String) throws {
         if let key = try? P256.Signing.PublicKey(pemRepresentation: pem) {

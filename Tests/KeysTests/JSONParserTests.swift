@@ -86,6 +86,22 @@ import Testing
         #expect(Base64.decode(bytes: "Zm9vYg==".utf8) == Data("foob".utf8))
     }
 
+    /// Every length and every byte value, against Foundation's encoder, padded and unpadded, and the
+    /// URL alphabet against the same text with its two letters swapped.
+    @Test func decodesWhatFoundationEncodes() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<200 {
+            let bytes = Data((0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            let standard = bytes.base64EncodedString()
+            #expect(Base64.decode(bytes: standard.utf8) == bytes)
+            let unpadded = standard.replacingOccurrences(of: "=", with: "")
+            #expect(Base64.decode(bytes: unpadded.utf8) == bytes)
+            let url = unpadded.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            #expect(Base64URL.decode(url) == bytes)
+            #expect(Base64URL.encode(bytes) == url)
+        }
+    }
+
     @Test(arguments: ["-_8=", "Zm9vYg=", "Zm9v=", "Zm9vY===", "Zm 9v", "=", "Zm=9"])
     func refusesOtherAlphabetsAndBadPadding(_ text: String) {
         #expect(Base64.decode(bytes: text.utf8) == nil)
