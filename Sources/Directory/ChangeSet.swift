@@ -23,9 +23,24 @@ public struct ChangeSet: Sendable {
         }
     }
 
+    /// A value that may be used once until it expires (a request JWT's `jti`), claimed in the same
+    /// transaction as the change it allows: used if and only if the change commits.
+    public struct FirstUse: Sendable, Equatable {
+        public var value: String
+        public var expiresAt: Date
+
+        public init(value: String, expiresAt: Date) {
+            self.value = value
+            self.expiresAt = expiresAt
+        }
+    }
+
     public let actor: String
     public let at: Date
     public private(set) var writes: [Write] = []
+    /// Applied after the writes; one that is already used makes the whole change set fail with
+    /// `StoreError.alreadyUsed`.
+    public private(set) var firstUses: [FirstUse] = []
     public private(set) var auditEvents: [AuditEvent] = []
 
     public init(actor: String, at: Date = Date()) {
@@ -65,6 +80,10 @@ public struct ChangeSet: Sendable {
         appendAudit(
             action, collection: R.collection, subjectID: record.id, before: Self.auditJSON(before),
             after: String(decoding: row.body, as: UTF8.self))
+    }
+
+    public mutating func claimFirstUse(_ use: FirstUse) {
+        firstUses.append(use)
     }
 
     public mutating func delete<R: StoredRecord>(_ record: Stored<R>) {

@@ -31,6 +31,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case concurrentModification(collection: RecordCollection, id: String)
     case corruptRecord(collection: RecordCollection, id: String)
     case unavailable(String)
+    /// A value a change set claims for first use (a request JWT's `jti`) was already used.
+    case alreadyUsed(String)
 
     public var description: String {
         switch self {
@@ -38,6 +40,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .concurrentModification(let c, let id): "\(c.rawValue) record \(id) was changed concurrently; retry"
         case .corruptRecord(let c, let id): "\(c.rawValue) record \(id) cannot be read"
         case .unavailable(let why): "the store is unavailable: \(why)"
+        case .alreadyUsed(let value): "\(value.prefix(128)) was already used"
         }
     }
 }

@@ -62,9 +62,7 @@ public struct ClientRegistry: Sendable {
         if settings.profile.oneClientPerSoftware {
             try await SoftwareRegistration.claim(softwareID, for: clientID, in: store, into: &changes, at: now)
         }
-        do { try await store.apply(changes) } catch  where SoftwareRegistration.lostRace(error) {
-            throw SoftwareRegistration.alreadyRegistered(softwareID)
-        }
+        try await apply(changes, for: context, losingTheSoftwareRace: SoftwareRegistration.alreadyRegistered(softwareID))
         return Response(client: client, registrationAccessToken: secret, registrationClientURI: uri(of: clientID))
     }
 
@@ -98,7 +96,7 @@ public struct ClientRegistry: Sendable {
             secret = newSecret
         }
         try changes.update(updated, readAt: stored.revision, auditedAs: "client.update", before: stored.record)
-        try await apply(changes)
+        try await apply(changes, for: context)
         return Response(client: updated, registrationAccessToken: secret, registrationClientURI: uri(of: clientID))
     }
 
@@ -162,9 +160,18 @@ public struct ClientRegistry: Sendable {
         return client
     }
 
-    func apply(_ changes: ChangeSet) async throws {
-        do { try await store.apply(changes) } catch StoreError.concurrentModification {
+    /// Stores a change, with the request JWT's `jti` claimed in the same transaction when the request
+    /// had one: a replay that raced past the checks fails here, and nothing of it is written.
+    /// A registration that lost the race for its software's one registration fails with `losingTheSoftwareRace`.
+    func apply(_ changes: ChangeSet, for context: RegistrationContext? = nil, losingTheSoftwareRace: (any Error)? = nil) async throws {
+        var changes = changes
+        if let use = context?.requestJWTUse { changes.claimFirstUse(use) }
+        do { try await store.apply(changes) } catch  where losingTheSoftwareRace != nil && SoftwareRegistration.lostRace(error) {
+            throw losingTheSoftwareRace!
+        } catch StoreError.concurrentModification {
             throw OAuthError.invalidClientMetadata("the client changed while this request was processed; retry")
+        } catch StoreError.alreadyUsed {
+            throw RequestChecks.replayed(jti: context?.request.claims?.jwtID ?? "")
         }
     }
 

@@ -18,6 +18,8 @@ public struct RegistrationContext: Sendable {
     public internal(set) var softwareStatementAlgorithm: String?
     /// The metadata accepted so far; checks may fill defaults (redirect URIs from the SSA) or filter (scopes).
     public internal(set) var accepted: [String: JSONValue]
+    /// The request JWT's `jti`, to be claimed in the transaction that stores the client (`notReplayed`).
+    public internal(set) var requestJWTUse: ChangeSet.FirstUse?
     /// The client being updated (RFC 7592 PUT), whose software may not change.
     public let existing: RegisteredClient?
 

@@ -49,16 +49,20 @@ public enum RequestChecks {
         }
     }
 
-    /// A request JWT is accepted once: its `jti` is remembered until it expires.
-    public static let notReplayed = RegistrationCheck("request JWT not replayed") { context, environment in
+    /// A request JWT is accepted once: its `jti` is remembered until it expires. It is claimed in the
+    /// transaction that stores the client, so a request that fails anywhere does not use it up, and of
+    /// two racing copies exactly one commits (`ClientRegistry.apply`).
+    public static let notReplayed = RegistrationCheck("request JWT not replayed") { context, _ in
         guard context.request.form == .signedJWT, let claims = context.request.claims else { return }
         guard let jti = claims.jwtID, !jti.isEmpty, jti.utf8.count <= 256, let expiry = claims.expiresAt else {
             throw OAuthError.invalidClientMetadata("the request JWT needs a jti of at most 256 bytes")
         }
-        let key = "registration-request:\(claims.issuer ?? ""):\(jti)"
-        guard try await environment.store.noteFirstUse(of: key, until: expiry, now: context.now) else {
-            throw OAuthError.invalidClientMetadata("the request JWT was already used (jti \(jti.prefix(64)))")
-        }
+        context.requestJWTUse = ChangeSet.FirstUse(value: "registration-request:\(claims.issuer ?? ""):\(jti)", expiresAt: expiry)
+    }
+
+    /// The error for a request JWT whose `jti` the store found used.
+    static func replayed(jti: String) -> OAuthError {
+        OAuthError.invalidClientMetadata("the request JWT was already used (jti \(jti.prefix(64)))")
     }
 
     /// The metadata's `software_id`, when given, is the SSA's; an update keeps the client's software.

@@ -106,6 +106,9 @@ public final class PostgresDirectoryStore: DirectoryStore {
                         VALUES (\(event.at), \(event.actor), \(event.action), \(event.subjectType), \(event.subjectID), \(event.before)::jsonb, \(event.after)::jsonb, \(revision))
                         """, logger: logger)
                 }
+                for use in changes.firstUses where try await !self.claim(use, at: changes.at, on: connection) {
+                    throw StoreError.alreadyUsed(use.value)
+                }
                 return revision
             }
         } catch let error as PostgresTransactionError {
@@ -211,16 +214,23 @@ public final class PostgresDirectoryStore: DirectoryStore {
     }
 
     public func noteFirstUse(of value: String, until expiry: Date, now: Date) async throws -> Bool {
-        let (expires, seconds) = (expiry.timeIntervalSince1970, now.timeIntervalSince1970)
-        // An expired entry is taken over; a live one is left alone and nothing is returned.
+        try await client.withConnection { connection in
+            try await self.claim(ChangeSet.FirstUse(value: value, expiresAt: expiry), at: now, on: connection)
+        }
+    }
+
+    /// Records a first use; false when the value is in use. An expired entry is taken over; a live one is
+    /// left alone and nothing is returned. Entries a minute past expiry are swept on the way.
+    private func claim(_ use: ChangeSet.FirstUse, at now: Date, on connection: PostgresConnection) async throws -> Bool {
+        let (value, expires, seconds) = (use.value, use.expiresAt.timeIntervalSince1970, now.timeIntervalSince1970)
         let query: PostgresQuery = """
             INSERT INTO used_values (value, expires_at) VALUES (\(value), \(expires))
             ON CONFLICT (value) DO UPDATE SET expires_at = excluded.expires_at WHERE used_values.expires_at <= \(seconds)
             RETURNING value
             """
         var first = false
-        for try await _ in try await client.query(query, logger: logger).decode(String.self) { first = true }
-        if first { try await client.query("DELETE FROM used_values WHERE expires_at <= \(seconds - 60)", logger: logger) }
+        for try await _ in try await connection.query(query, logger: logger).decode(String.self) { first = true }
+        if first { try await connection.query("DELETE FROM used_values WHERE expires_at <= \(seconds - 60)", logger: logger) }
         return first
     }
 

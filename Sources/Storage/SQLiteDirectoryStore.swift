@@ -78,6 +78,9 @@ public final class SQLiteDirectoryStore: DirectoryStore {
                         event.after, revision,
                     ])
             }
+            for use in changes.firstUses where try !Self.claim(use, at: changes.at, in: db) {
+                throw StoreError.alreadyUsed(use.value)
+            }
             return revision
         }
     }
@@ -129,20 +132,21 @@ public final class SQLiteDirectoryStore: DirectoryStore {
     }
 
     public func noteFirstUse(of value: String, until expiry: Date, now: Date) async throws -> Bool {
-        try await pool.write { db in
-            // An expired entry is taken over; a live one is left alone, and the insert changes nothing.
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO used_values (value, expires_at) VALUES (?, ?)
-                    ON CONFLICT (value) DO UPDATE SET expires_at = excluded.expires_at WHERE used_values.expires_at <= ?
-                    """
-            ).execute(
-                arguments: [value, expiry.timeIntervalSince1970, now.timeIntervalSince1970])
-            let first = db.changesCount == 1
-            try db.cachedStatement(sql: "DELETE FROM used_values WHERE expires_at <= ?").execute(
-                arguments: [now.timeIntervalSince1970 - 60])
-            return first
-        }
+        try await pool.write { db in try Self.claim(ChangeSet.FirstUse(value: value, expiresAt: expiry), at: now, in: db) }
+    }
+
+    /// Records a first use; false when the value is in use. An expired entry is taken over; a live one is
+    /// left alone, and the insert changes nothing. Entries a minute past expiry are swept on the way.
+    private static func claim(_ use: ChangeSet.FirstUse, at now: Date, in db: Database) throws -> Bool {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO used_values (value, expires_at) VALUES (?, ?)
+                ON CONFLICT (value) DO UPDATE SET expires_at = excluded.expires_at WHERE used_values.expires_at <= ?
+                """
+        ).execute(arguments: [use.value, use.expiresAt.timeIntervalSince1970, now.timeIntervalSince1970])
+        let first = db.changesCount == 1
+        try db.cachedStatement(sql: "DELETE FROM used_values WHERE expires_at <= ?").execute(arguments: [now.timeIntervalSince1970 - 60])
+        return first
     }
 
     public func close() async throws {

@@ -162,6 +162,40 @@ import Testing
         #expect(admitted == 1)
         try await store.close()
     }
+
+    /// A change set that claims a used value fails whole; racing copies of one claim commit exactly once.
+    @Test(arguments: StoreBackend.available)
+    func aFirstUseClaimedInAChangeSetCommitsWithItOrNotAtAll(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let use = ChangeSet.FirstUse(value: "registration-request:s:jti-1", expiresAt: now.addingTimeInterval(300))
+        func change(_ id: String) throws -> ChangeSet {
+            var changes = ChangeSet(actor: "test", at: now)
+            try changes.insert(TestRecord(id: id, ownerID: nil, name: id, updatedAt: now))
+            changes.claimFirstUse(use)
+            return changes
+        }
+        _ = try await store.apply(try change("first"))
+        await #expect(throws: StoreError.alreadyUsed(use.value)) { try await store.apply(try change("second")) }
+        #expect(try await store.record(TestRecord.self, id: "second") == nil)
+        #expect(try await store.noteFirstUse(of: use.value, until: use.expiresAt, now: now) == false)
+
+        let raced = ChangeSet.FirstUse(value: "registration-request:s:jti-race", expiresAt: now.addingTimeInterval(300))
+        let committed = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    var changes = ChangeSet(actor: "test", at: now)
+                    try changes.insert(TestRecord(id: "race-\(index)", ownerID: nil, name: "r", updatedAt: now))
+                    changes.claimFirstUse(raced)
+                    do { _ = try await store.apply(changes) } catch StoreError.alreadyUsed { return false }
+                    return true
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(committed == 1)
+        #expect(try await store.rows(in: TestRecord.collection, ownerID: nil).filter { $0.id.hasPrefix("race-") }.count == 1)
+        try await store.close()
+    }
 }
 
 /// The audit trail read by subject type after a cursor (what `GET /clients?after=` serves): a reader
