@@ -94,6 +94,19 @@ public final class DirectoryRuntime: Sendable {
         return try prepared.assertion(signedBy: try await currentSigner(), at: Date(), jwtID: RecordIdentifier.make())
     }
 
+    /// An SSA made only from what this revision already holds (the caller behind the token, the prepared
+    /// claims, the opened signing key), for the event-loop fast path; nil sends the request to the router,
+    /// which answers the same request by `issueAssertion`, errors included.
+    func assertionFromMemory(softwareID: String, organisationID: String, bearer secret: String) -> String? {
+        let revision = currentRevision
+        guard secret.utf8.count <= 256, let caller = callers.value(for: APIToken.hash(of: secret), at: revision),
+            (try? caller.require(.fetchAssertion(softwareID: softwareID), inOrganisation: organisationID)) != nil,
+            let prepared = preparedAssertions.value(for: "\(organisationID)/\(softwareID)", at: revision),
+            let signer = signer.kept(at: revision)
+        else { return nil }
+        return try? prepared.assertion(signedBy: signer, at: Date(), jwtID: RecordIdentifier.make())
+    }
+
     /// The caller behind a bearer token; known tokens are remembered for the revision (a token change
     /// moves it). Unknown tokens are not remembered, so guessing cannot fill the cache.
     public func authenticate(bearer secret: String) async throws -> Caller? {

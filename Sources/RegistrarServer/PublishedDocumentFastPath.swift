@@ -4,10 +4,12 @@ import NIOCore
 import NIOHTTPTypes
 import Synchronization
 
-/// Answers GET/HEAD for public documents already cached at the current revision directly on the event
-/// loop, without the hand-off to Swift concurrency that every routed request pays. Anything else (a
-/// document not built yet, a request with credentials or `Connection` options, any other method) goes
-/// on to the router unchanged, and the router's answer for the same request would be byte-identical.
+/// Answers on the event loop, without the hand-off to Swift concurrency that every routed request pays:
+/// GET/HEAD of public documents already cached at the current revision, and GET of a software
+/// statement's SSA when the token's caller, the SSA's claims and the signing key are all in memory at
+/// this revision (`AssertionFastPath`). Anything else (a document not built yet, a request with other
+/// credentials or `Connection` options, any other method) goes on to the router unchanged, and the
+/// router's answer for the same request would be the same (for an SSA: the same headers, a fresh JWT).
 ///
 /// HTTP/1.1 allows pipelining and Hummingbird does not serialise it, so a request is answered here only
 /// when no earlier request on the connection is still waiting for the router: responses stay in order.
@@ -32,6 +34,12 @@ final class PublishedDocumentFastPath: ChannelDuplexHandler, RemovableChannelHan
             if routedInFlight == 0, let document = servable(request) {
                 answered = true
                 respond(to: request, with: document, context: context)
+                RegistrarMetrics.fastPathResponses.increment()
+                return
+            }
+            if routedInFlight == 0, let jwt = AssertionFastPath.answer(request, runtime: runtime) {
+                answered = true
+                respond(withAssertion: jwt, context: context)
                 RegistrarMetrics.fastPathResponses.increment()
                 return
             }
@@ -69,6 +77,53 @@ final class PublishedDocumentFastPath: ChannelDuplexHandler, RemovableChannelHan
         context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: headers))), promise: nil)
         if withBody, request.method == .get { context.write(wrapOutboundOut(.body(document.body)), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+}
+
+extension PublishedDocumentFastPath {
+    /// The headers `SoftwareStatementRoutes` answers an SSA with, and those the server adds.
+    private func respond(withAssertion jwt: String, context: ChannelHandlerContext) {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/jwt"
+        headers[.cacheControl] = "no-store"
+        headers[.contentLength] = String(jwt.utf8.count)
+        headers[.date] = HTTPDate.now()
+        headers[.server] = RegistrarApplication.serverName
+        context.write(wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(string: jwt))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+}
+
+/// `GET /organisations/{organisationId}/software-statements/{softwareStatementId}/assertion` with an
+/// API token, answered from memory. Only where no client certificate can take part: a connection that
+/// could carry one (mutual TLS) or a forwarded `Client-Cert` header goes to the router, whose
+/// certificate middleware may refuse the request (a revoked certificate).
+enum AssertionFastPath {
+    static func answer(_ request: HTTPRequest, runtime: DirectoryRuntime) -> String? {
+        guard request.method == .get, let path = request.path, path.hasSuffix("/assertion"), path.hasPrefix("/organisations/"),
+            let authorization = request.headerFields[.authorization], request.headerFields[.connection] == nil,
+            request.headerFields[ClientCertificateMiddleware.certificateField] == nil,
+            (runtime.configuration.tls?.clientCertificates ?? .none) == .none
+        else { return nil }
+        let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        // "", "organisations", {org}, "software-statements", {software}, "assertion"
+        guard segments.count == 6, segments[3].elementsEqual("software-statements".utf8),
+            let organisationID = identifier(segments[2]), let softwareID = identifier(segments[4]),
+            let token = AuthenticationMiddleware.bearerCredential(authorization), !token.contains(".")
+        else { return nil }
+        return runtime.assertionFromMemory(softwareID: softwareID, organisationID: organisationID, bearer: token)
+    }
+
+    /// A path segment that needs no percent-decoding (identifiers are URL-safe); anything else is routed.
+    private static func identifier(_ segment: Substring.UTF8View.SubSequence) -> String? {
+        guard !segment.isEmpty, segment.count <= 128,
+            segment.allSatisfy({
+                $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0)
+                    || (0x61...0x7A).contains($0)
+            })
+        else { return nil }
+        return String(Substring(segment))
     }
 }
 

@@ -8,11 +8,18 @@ final class RevisionMemo<Value: Sendable>: Sendable {
 
     init(maximumAge: Duration? = nil) { self.maximumAge = maximumAge }
 
+    /// The kept value when it is still good at `revision`, without making one.
+    func kept(at revision: Int64) -> Value? {
+        let now = ContinuousClock.now
+        guard let kept = state.withLock({ $0 }), kept.revision == revision, maximumAge.map({ now - kept.madeAt < $0 }) ?? true else {
+            return nil
+        }
+        return kept.value
+    }
+
     func value(at revision: Int64, orMake make: () async throws -> Value) async throws -> Value {
         let now = ContinuousClock.now
-        if let kept = state.withLock({ $0 }), kept.revision == revision, maximumAge.map({ now - kept.madeAt < $0 }) ?? true {
-            return kept.value
-        }
+        if let kept = kept(at: revision) { return kept }
         let made = try await make()
         state.withLock { kept in
             if kept == nil || kept!.revision <= revision { kept = (revision, made, now) }

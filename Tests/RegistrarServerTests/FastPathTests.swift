@@ -1,6 +1,9 @@
 import Foundation
 import HTTPTypes
+import Keys
 import Testing
+
+@testable import RegistrarServer
 
 /// The event-loop fast path for cached public documents answers exactly as the router would.
 @Suite struct FastPathTests {
@@ -21,6 +24,54 @@ import Testing
                         == Dictionary(grouping: routedHeaders, by: \.name.canonicalName).mapValues { $0.map(\.value) }, "\(path)")
                 #expect(fast.headers[.date]?.hasSuffix(" GMT") == true)
             }
+        }
+    }
+
+    /// An SSA is answered on the event loop once the caller, the claims and the key are in memory: the
+    /// same headers as the router's, a valid JWT; anything the router would refuse still reaches it.
+    @Test func anSSAFromMemoryIsAnsweredAsTheRouterAnswersIt() async throws {
+        try await LiveDirectory.run { live in
+            let (organisation, software) = (live.credentials.providerOrganisationID, live.credentials.softwareStatementID)
+            let path = "/organisations/\(organisation)/software-statements/\(software)/assertion"
+            func request(_ path: String, token: String) -> HTTPRequest {
+                HTTPRequest(
+                    method: .get, scheme: "http", authority: "localhost", path: path, headerFields: [.authorization: "Bearer \(token)"])
+            }
+            #expect(AssertionFastPath.answer(request(path, token: live.credentials.providerToken), runtime: live.runtime) == nil)
+            let routed = try await live.get(path, token: live.credentials.providerToken)
+            #expect(routed.status == .ok)
+            let fromMemory = try #require(
+                AssertionFastPath.answer(request(path, token: live.credentials.providerToken), runtime: live.runtime))
+            let fast = try await live.get(path, token: live.credentials.providerToken)
+            #expect(fast.status == .ok && fast.text != routed.text)
+            var routedHeaders = routed.headers, fastHeaders = fast.headers
+            (routedHeaders[.date], fastHeaders[.date]) = (nil, nil)
+            routedHeaders[.contentLength] = nil
+            fastHeaders[.contentLength] = nil
+            #expect(
+                Dictionary(grouping: fastHeaders, by: \.name.canonicalName).mapValues { $0.map(\.value) }
+                    == Dictionary(grouping: routedHeaders, by: \.name.canonicalName).mapValues { $0.map(\.value) })
+            #expect(fast.headers[.contentLength] == String(fast.body.count))
+            let keys = try JSONDecoder().decode(JSONWebKeySet.self, from: try await live.get("/jwks").body)
+            for jwt in [routed.text, fast.text, fromMemory] {
+                let parts = try CompactJWS.decode(jwt)
+                let key = try #require(keys.candidates(forKID: parts.header.kid).first)
+                let claims = try #require(JSONValue.object(try CompactJWS.verify(parts, with: key).payload))
+                #expect(claims["software_id"] == .string(software) && claims["jti"] != nil)
+            }
+
+            // What the router would refuse is left to it: another organisation, a token it does not know.
+            let elsewhere = "/organisations/\(live.credentials.bankOrganisationID)/software-statements/\(software)/assertion"
+            #expect(AssertionFastPath.answer(request(elsewhere, token: live.credentials.providerToken), runtime: live.runtime) == nil)
+            #expect(AssertionFastPath.answer(request(path, token: "rgr_unknown"), runtime: live.runtime) == nil)
+            #expect(try await live.get(path, token: "rgr_unknown").status == .unauthorized)
+            // A status change moves the revision: nothing is answered from memory until the router has looked.
+            let inactive = try await live.send(
+                .put, "/organisations/\(organisation)/software-statements/\(software)/status", json: #"{"status":"Inactive"}"#,
+                token: live.credentials.operatorToken)
+            #expect(inactive.status == .ok, "\(inactive.text)")
+            #expect(AssertionFastPath.answer(request(path, token: live.credentials.providerToken), runtime: live.runtime) == nil)
+            #expect(try await live.get(path, token: live.credentials.providerToken).status == .forbidden)
         }
     }
 
