@@ -27,7 +27,8 @@ struct DCRBenchmark: AsyncParsableCommand {
     @Option(help: "Concurrent connections.") var connections = 32
     @Option(help: "wrk threads.") var threads = 1
     @Option(help: "Rounds: Registrar and the peer alternate; medians are compared.") var rounds = 3
-    @Option(help: "Distinct request JWTs minted per Registrar round (each jti is good once).") var pool = 40_000
+    @Option(help: "Distinct request JWTs minted per Registrar round (each jti is good once; more than a round can send).")
+    var pool = 120_000
     @Option(help: "The Authlib peer's folder.") var peer = "../shared/peers/authlib-dcr"
     @Option(help: "A Python with authlib, flask, gunicorn, requests and jwcrypto (see the peer's README).")
     var peerPython = ".venv-peer/bin/python"
