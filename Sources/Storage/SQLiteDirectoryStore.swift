@@ -10,6 +10,7 @@ import GRDB
 /// ```
 public final class SQLiteDirectoryStore: DirectoryStore {
     private let pool: DatabasePool
+    private let commits = GroupCommit()
 
     public init(path: String) throws {
         var configuration = Configuration()
@@ -32,8 +33,14 @@ public final class SQLiteDirectoryStore: DirectoryStore {
         }
     }
 
+    /// Applies `changes` atomically and durably. Change sets that arrive while another batch is being
+    /// committed are committed together, each in a savepoint of its own, under one fsync (`GroupCommit`).
     public func apply(_ changes: ChangeSet) async throws -> Int64 {
-        try await pool.write { db in
+        try await commits.submit(changes, to: pool, write: Self.write)
+    }
+
+    private static func write(_ changes: ChangeSet, in db: Database) throws -> Int64 {
+        do {
             let ledger = try changes.ledger()
             guard
                 let revision = try Int64.fetchOne(

@@ -50,6 +50,38 @@ import Testing
         try await store.close()
     }
 
+    /// Concurrent change sets (SQLite commits them in groups): each one lands whole or not at all, a
+    /// failing one takes none of the others with it, and each committed one has a revision of its own.
+    @Test(arguments: StoreBackend.available)
+    func concurrentChangeSetsEachCommitWholeOrNotAtAll(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        var seed = ChangeSet(actor: "test", at: now)
+        try seed.insert(TestRecord(id: "taken", name: "seed", updatedAt: now))
+        try await store.apply(seed)
+        let now = self.now
+        let outcomes = try await withThrowingTaskGroup(of: Int64?.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    var changes = ChangeSet(actor: "test", at: now)
+                    let record = TestRecord(id: "r\(index)", name: "n", updatedAt: now)
+                    try changes.insert(record)
+                    // Every fifth also inserts the taken id: it must fail whole, its own record included.
+                    if index % 5 == 0 { try changes.insert(TestRecord(id: "taken", name: "dup", updatedAt: now)) }
+                    changes.audit("test.insert", subject: record, before: nil, after: record)
+                    do { return try await store.apply(changes) } catch StoreError.duplicate { return nil }
+                }
+            }
+            return try await group.reduce(into: [Int64?]()) { $0.append($1) }
+        }
+        let revisions = outcomes.compactMap { $0 }
+        #expect(revisions.count == 32 && Set(revisions).count == 32)
+        let stored = try await store.rows(in: TestRecord.collection, ownerID: nil).map(\.id)
+        #expect(Set(stored) == Set((0..<40).filter { $0 % 5 != 0 }.map { "r\($0)" } + ["taken"]))
+        #expect(try await store.auditEvents(afterID: 0, limit: 100).count == 32)
+        #expect(try await store.currentRevision() == 33)
+        try await store.close()
+    }
+
     @Test(arguments: StoreBackend.available)
     func staleUpdateIsRefusedAsConcurrentModification(backend: StoreBackend) async throws {
         let store = try await backend.makeStore()
