@@ -31,13 +31,18 @@ public struct RegistrationRequest: Sendable {
         switch mediaType {
         case let type? where jwtTypes.contains(type):
             let token = String(decoding: ASCIIWhitespace.trimming(body), as: UTF8.self)
-            guard let parts = try? CompactJWS.decode(token), let members = object(parts.payload),
-                let claims = RegisteredClaims(members: members)
-            else { throw OAuthError.invalidClientMetadata("the request body is not a signed JWT whose claims are a JSON object") }
+            guard let parts = try? CompactJWS.decode(token) else {
+                throw OAuthError.invalidClientMetadata("the request body is not a compact signed JWT")
+            }
+            let members = try object(parts.payload, named: "the request JWT's claims", invalid: OAuthError.invalidClientMetadata)
+            guard let claims = RegisteredClaims(members: members) else {
+                throw OAuthError.invalidClientMetadata(
+                    "the request JWT's registered claims (iss, aud, exp, iat, jti…) have the wrong types")
+            }
             return RegistrationRequest(
                 form: .signedJWT, metadata: ClientMetadata(members: members), jwt: token, parts: parts, claims: claims)
         case "application/json"?:
-            guard let members = object(body) else { throw OAuthError.invalidClientMetadata("the request body is not a JSON object") }
+            let members = try object(body, named: "the request body", invalid: OAuthError.invalidClientMetadata)
             return RegistrationRequest(form: .json, metadata: ClientMetadata(members: members))
         default:
             throw OAuthError.invalidClientMetadata(
@@ -46,7 +51,12 @@ public struct RegistrationRequest: Sendable {
         }
     }
 
-    static func object(_ data: Data) -> [String: JSONValue]? {
-        JSONValue.object(data)
+    /// The members of a JSON object, or the profile's error naming what is wrong with it and where (a
+    /// member given twice, say).
+    static func object(_ data: Data, named what: String, invalid: (String) -> OAuthError) throws -> [String: JSONValue] {
+        let value: JSONValue
+        do { value = try JSONValue.parse(data) } catch { throw invalid("\(what) are not JSON: \(error)") }
+        guard case .object(let members) = value else { throw invalid("\(what) are not a JSON object") }
+        return members
     }
 }

@@ -15,9 +15,11 @@ public enum SoftwareStatementChecks {
     /// The SSA is a JWS (PS256 or ES256) whose `iss` is a trusted directory and whose signature verifies
     /// with one of that directory's keys. An unknown issuer is unapproved; a bad signature is invalid.
     public static let signedByTrustedIssuer = RegistrationCheck("software statement signed by a trusted issuer") { context, environment in
-        guard let statement = context.softwareStatement, let parts = try? CompactJWS.decode(statement),
-            let members = RegistrationRequest.object(parts.payload)
-        else { throw OAuthError.invalidSoftwareStatement("the software_statement is not a signed JWT whose claims are a JSON object") }
+        guard let statement = context.softwareStatement, let parts = try? CompactJWS.decode(statement) else {
+            throw OAuthError.invalidSoftwareStatement("the software_statement is not a compact signed JWT")
+        }
+        let members = try RegistrationRequest.object(
+            parts.payload, named: "the software statement's claims", invalid: OAuthError.invalidSoftwareStatement)
         guard SigningAlgorithm(rawValue: parts.header.alg) != nil else {
             throw OAuthError.invalidSoftwareStatement(
                 "the software statement is signed with \(parts.header.alg.prefix(20)); PS256 or ES256 only")
