@@ -38,6 +38,9 @@ public enum CompactJWS {
         case unsupportedAlgorithm(String)
         case keyDoesNotMatchAlgorithm
         case badSignature
+        /// The header lists critical extensions (`crit`); Registrar understands none, so the JWS is
+        /// invalid (RFC 7515 §4.1.11).
+        case criticalExtension
     }
 
     public static func sign(payload: Data, header: JOSEHeader, with key: SigningKey) throws -> String {
@@ -71,8 +74,9 @@ public enum CompactJWS {
             let headerBytes = Base64URL.decode(bytes: bytes[..<first]),
             let payload = Base64URL.decode(bytes: bytes[(first + 1)..<second]),
             let signature = Base64URL.decode(bytes: bytes[(second + 1)...]),
-            let header = JSONValue.object(headerBytes).flatMap(JOSEHeader.init(members:))
+            let members = JSONValue.object(headerBytes), let header = JOSEHeader(members: members)
         else { throw Failure.malformed }
+        guard members["crit"] == nil else { throw Failure.criticalExtension }
         return Parts(header: header, payload: payload, signingInput: Data(bytes[..<second]), signature: signature)
     }
 

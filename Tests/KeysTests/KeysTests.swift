@@ -85,6 +85,16 @@ import Testing
         }
     }
 
+    /// RFC 7515 §4.1.11: a JWS naming critical extensions the recipient does not understand is invalid
+    /// (Registrar understands none, so `b64: false` with its `crit` is refused too).
+    @Test func criticalExtensionsAreRefused() throws {
+        let key = try SigningKey.generate(.ES256)
+        let header = Base64URL.encode(Data(#"{"alg":"ES256","b64":false,"crit":["b64"]}"#.utf8))
+        let payload = Base64URL.encode(Data("{}".utf8))
+        let signature = Base64URL.encode(try key.sign(Data("\(header).\(payload)".utf8)))
+        #expect(throws: CompactJWS.Failure.criticalExtension) { try CompactJWS.decode("\(header).\(payload).\(signature)") }
+    }
+
     @Test func keyAlgorithmMustMatchTheHeader() throws {
         let rsa = try SigningKey.generate(.PS256)
         let ec = try SigningKey.generate(.ES256)
