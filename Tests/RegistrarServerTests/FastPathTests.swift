@@ -37,6 +37,9 @@ import Testing
                 HTTPRequest(
                     method: .get, scheme: "http", authority: "localhost", path: path, headerFields: [.authorization: "Bearer \(token)"])
             }
+            // The seed's writes reach this node's revision by polling; without catching up first, the poller
+            // could move the revision between the two requests and (rightly) empty the memory.
+            try await live.runtime.refreshRevision()
             #expect(AssertionFastPath.answer(request(path, token: live.credentials.providerToken), runtime: live.runtime) == nil)
             let routed = try await live.get(path, token: live.credentials.providerToken)
             #expect(routed.status == .ok)
