@@ -45,13 +45,6 @@ public struct APIToken: Codable, Sendable, Equatable, StoredRecord {
     }
 
     public static func hash(of secret: String) -> String {
-        let hex = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(secret.utf8)) {
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        SHA256.hash(data: Data(secret.utf8)).lowercaseHex
     }
 }

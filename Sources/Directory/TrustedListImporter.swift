@@ -1,4 +1,5 @@
 import Foundation
+import Keys
 import PKI
 import TrustedLists
 import X509

@@ -41,8 +41,7 @@ extension JSONValue {
 
     static func writeString(_ text: String, into output: inout [UInt8]) {
         var text = text
-        text.makeContiguousUTF8()
-        text.utf8.withContiguousStorageIfAvailable { writeString(utf8: $0, into: &output) }
+        text.withUTF8 { writeString(utf8: $0, into: &output) }
     }
 
     /// Runs of bytes that need no escape are copied whole; a registration writes a few kilobytes of
@@ -69,10 +68,8 @@ extension JSONValue {
         case 0x08: output.append(contentsOf: #"\b"#.utf8)
         case 0x0C: output.append(contentsOf: #"\f"#.utf8)
         case ..<0x20:
-            let digits = Array("0123456789abcdef".utf8)
             output.append(contentsOf: #"\u00"#.utf8)
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0x0f)])
+            output.append(contentsOf: [byte].lowercaseHex.utf8)
         default: output.append(byte)
         }
     }

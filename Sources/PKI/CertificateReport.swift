@@ -1,4 +1,5 @@
 import Foundation
+import Keys
 import X509
 
 /// What the validation service tells about a certificate, in the spirit of the UK directory's: its

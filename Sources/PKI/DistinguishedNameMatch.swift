@@ -1,4 +1,5 @@
 import Foundation
+import Keys
 import SwiftASN1
 import X509
 

@@ -1,3 +1,4 @@
+import Directory
 import Foundation
 import HTTPTypes
 import NIOCore
@@ -115,15 +116,11 @@ enum AssertionFastPath {
         return runtime.assertionFromMemory(softwareID: softwareID, organisationID: organisationID, bearer: token)
     }
 
-    /// A path segment that needs no percent-decoding (identifiers are URL-safe); anything else is routed.
+    /// A path segment that is one of the directory's identifiers (which need no percent-decoding);
+    /// anything else is routed.
     private static func identifier(_ segment: Substring.UTF8View.SubSequence) -> String? {
-        guard !segment.isEmpty, segment.count <= 128,
-            segment.allSatisfy({
-                $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0)
-                    || (0x61...0x7A).contains($0)
-            })
-        else { return nil }
-        return String(Substring(segment))
+        let text = String(Substring(segment))
+        return RecordIdentifier.isWellFormed(text) ? text : nil
     }
 }
 

@@ -40,56 +40,54 @@ public final class SQLiteDirectoryStore: DirectoryStore {
     }
 
     private static func write(_ changes: ChangeSet, in db: Database) throws -> Int64 {
-        do {
-            let ledger = try changes.ledger()
-            guard
-                let revision = try Int64.fetchOne(
-                    try db.cachedStatement(sql: "UPDATE \(ledger.table) SET value = value + 1 RETURNING value"))
-            else {
-                throw StoreError.unavailable("\(ledger.table) is missing")
-            }
-            for write in changes.writes {
-                switch write {
-                case .insert(let collection, let row):
-                    try db.cachedStatement(
-                        sql:
-                            "INSERT INTO \(collection.rawValue) (id, owner_id, revision, updated_at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
-                    ).execute(
-                        arguments: [
-                            row.id, row.ownerID, revision, Timestamp.format(row.updatedAt), String(decoding: row.body, as: UTF8.self),
-                        ])
-                    guard db.changesCount == 1 else { throw StoreError.duplicate(collection: collection, id: row.id) }
-                case .update(let collection, let row, let expected):
-                    try db.cachedStatement(
-                        sql:
-                            "UPDATE \(collection.rawValue) SET owner_id = ?, revision = ?, updated_at = ?, body = ? WHERE id = ? AND revision = ?"
-                    ).execute(
-                        arguments: [
-                            row.ownerID, revision, Timestamp.format(row.updatedAt), String(decoding: row.body, as: UTF8.self), row.id,
-                            expected,
-                        ])
-                    guard db.changesCount == 1 else { throw StoreError.concurrentModification(collection: collection, id: row.id) }
-                case .delete(let collection, let id, let expected):
-                    try db.cachedStatement(sql: "DELETE FROM \(collection.rawValue) WHERE id = ? AND revision = ?").execute(
-                        arguments: [id, expected])
-                    guard db.changesCount == 1 else { throw StoreError.concurrentModification(collection: collection, id: id) }
-                }
-            }
-            for event in changes.auditEvents {
+        let ledger = try changes.ledger()
+        guard
+            let revision = try Int64.fetchOne(
+                try db.cachedStatement(sql: "UPDATE \(ledger.table) SET value = value + 1 RETURNING value"))
+        else {
+            throw StoreError.unavailable("\(ledger.table) is missing")
+        }
+        for write in changes.writes {
+            switch write {
+            case .insert(let collection, let row):
                 try db.cachedStatement(
                     sql:
-                        "INSERT INTO audit_events (at, actor, action, subject_type, subject_id, before, after, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                        "INSERT INTO \(collection.rawValue) (id, owner_id, revision, updated_at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
                 ).execute(
                     arguments: [
-                        Timestamp.format(event.at), event.actor, event.action, event.subjectType, event.subjectID, event.before,
-                        event.after, revision,
+                        row.id, row.ownerID, revision, Timestamp.format(row.updatedAt), String(decoding: row.body, as: UTF8.self),
                     ])
+                guard db.changesCount == 1 else { throw StoreError.duplicate(collection: collection, id: row.id) }
+            case .update(let collection, let row, let expected):
+                try db.cachedStatement(
+                    sql:
+                        "UPDATE \(collection.rawValue) SET owner_id = ?, revision = ?, updated_at = ?, body = ? WHERE id = ? AND revision = ?"
+                ).execute(
+                    arguments: [
+                        row.ownerID, revision, Timestamp.format(row.updatedAt), String(decoding: row.body, as: UTF8.self), row.id,
+                        expected,
+                    ])
+                guard db.changesCount == 1 else { throw StoreError.concurrentModification(collection: collection, id: row.id) }
+            case .delete(let collection, let id, let expected):
+                try db.cachedStatement(sql: "DELETE FROM \(collection.rawValue) WHERE id = ? AND revision = ?").execute(
+                    arguments: [id, expected])
+                guard db.changesCount == 1 else { throw StoreError.concurrentModification(collection: collection, id: id) }
             }
-            for use in changes.firstUses where try !Self.claim(use, at: changes.at, in: db) {
-                throw StoreError.alreadyUsed(use.value)
-            }
-            return revision
         }
+        for event in changes.auditEvents {
+            try db.cachedStatement(
+                sql:
+                    "INSERT INTO audit_events (at, actor, action, subject_type, subject_id, before, after, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            ).execute(
+                arguments: [
+                    Timestamp.format(event.at), event.actor, event.action, event.subjectType, event.subjectID, event.before,
+                    event.after, revision,
+                ])
+        }
+        for use in changes.firstUses where try !Self.claim(use, at: changes.at, in: db) {
+            throw StoreError.alreadyUsed(use.value)
+        }
+        return revision
     }
 
     public func row(in collection: RecordCollection, id: String) async throws -> StoredRow? {
