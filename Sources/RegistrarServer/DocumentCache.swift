@@ -53,6 +53,18 @@ enum ConditionalResponse {
         return (.ok, headers, true)
     }
 
+    /// What the fast paths send: the router's status and headers plus the framing and server headers
+    /// the HTTP stack adds to a routed response.
+    static func served(
+        _ document: DocumentCache.Document, isHead: Bool, ifNoneMatch: String?, maxAge: Int
+    ) -> (status: HTTPResponse.Status, headers: HTTPFields, sendsBody: Bool) {
+        var (status, headers, withBody) = decide(document, ifNoneMatch: ifNoneMatch, maxAge: maxAge)
+        headers[.contentLength] = withBody || isHead ? String(document.body.readableBytes) : nil
+        headers[.date] = HTTPDate.now()
+        headers[.server] = RegistrarApplication.serverName
+        return (status, headers, withBody && !isHead)
+    }
+
     static func make(_ document: DocumentCache.Document, for request: Request, maxAge: Int) -> Response {
         let (status, headers, withBody) = decide(document, ifNoneMatch: request.headers[.ifNoneMatch], maxAge: maxAge)
         return Response(status: status, headers: headers, body: withBody ? .init(byteBuffer: document.body) : .init())

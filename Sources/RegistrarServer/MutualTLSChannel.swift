@@ -66,7 +66,7 @@ public struct TLSSetupError: Error, CustomStringConvertible {
 /// context.
 struct MutualTLSChannel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = HTTP1Channel.Value
-    let base: HTTP1Channel
+    let base: DocumentFastPathChannel
     let context: NIOSSLContext
     let mode: ClientCertificateMode
     let validate: @Sendable ([NIOSSLCertificate]) async -> NIOSSLVerificationResultWithMetadata
@@ -99,13 +99,13 @@ struct MutualTLSChannel: ServerChildChannel, HTTPChannelHandler {
 extension HTTPServerBuilder {
     /// HTTP/1.1 over TLS, client certificates judged by `validate`.
     static func mutualTLS(
-        _ settings: TLSSettings, additionalChannelHandlers: @escaping @Sendable () -> [any RemovableChannelHandler],
+        _ settings: TLSSettings, runtime: DirectoryRuntime,
         validate: @escaping @Sendable ([NIOSSLCertificate]) async -> NIOSSLVerificationResultWithMetadata
     ) throws -> HTTPServerBuilder {
         let context = try settings.makeContext()
         return HTTPServerBuilder { responder in
             MutualTLSChannel(
-                base: HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: additionalChannelHandlers())),
+                base: DocumentFastPathChannel(responder: responder, runtime: runtime),
                 context: context, mode: settings.clientCertificates, validate: validate)
         }
     }

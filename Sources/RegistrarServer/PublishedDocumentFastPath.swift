@@ -21,8 +21,8 @@ final class PublishedDocumentFastPath: ChannelDuplexHandler, RemovableChannelHan
     typealias OutboundOut = HTTPResponsePart
 
     private let runtime: DirectoryRuntime
-    /// Requests passed to the router whose responses have not ended yet.
-    private var routedInFlight = 0
+    /// Requests passed to the router whose responses have not ended yet (`DocumentWireFastPath` reads it).
+    private(set) var routedInFlight = 0
     /// The current request was answered here; its remaining parts are dropped.
     private var answered = false
 
@@ -69,14 +69,11 @@ final class PublishedDocumentFastPath: ChannelDuplexHandler, RemovableChannelHan
     }
 
     private func respond(to request: HTTPRequest, with document: DocumentCache.Document, context: ChannelHandlerContext) {
-        let (status, fields, withBody) = ConditionalResponse.decide(
-            document, ifNoneMatch: request.headerFields[.ifNoneMatch], maxAge: runtime.configuration.cacheMaxAge)
-        var headers = fields
-        headers[.contentLength] = withBody || request.method == .head ? String(document.body.readableBytes) : nil
-        headers[.date] = HTTPDate.now()
-        headers[.server] = RegistrarApplication.serverName
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: headers))), promise: nil)
-        if withBody, request.method == .get { context.write(wrapOutboundOut(.body(document.body)), promise: nil) }
+        let answer = ConditionalResponse.served(
+            document, isHead: request.method == .head, ifNoneMatch: request.headerFields[.ifNoneMatch],
+            maxAge: runtime.configuration.cacheMaxAge)
+        context.write(wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: answer.headers))), promise: nil)
+        if answer.sendsBody { context.write(wrapOutboundOut(.body(document.body)), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 }

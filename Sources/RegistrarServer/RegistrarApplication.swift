@@ -21,12 +21,11 @@ public enum RegistrarApplication {
     ) throws -> (application: some ApplicationProtocol, routes: RouteCatalogue) {
         let (router, catalogue) = makeRouter(runtime: runtime)
         let configuration = runtime.configuration
-        let fastPath: @Sendable () -> [any RemovableChannelHandler] = { [PublishedDocumentFastPath(runtime: runtime)] }
         let server: HTTPServerBuilder
         if let tls = configuration.tls {
-            server = try .mutualTLS(tls, additionalChannelHandlers: fastPath) { await runtime.verifyHandshakeCertificates($0) }
+            server = try .mutualTLS(tls, runtime: runtime) { await runtime.verifyHandshakeCertificates($0) }
         } else {
-            server = .http1(configuration: .init(additionalChannelHandlers: fastPath()))
+            server = .withFastPaths(runtime: runtime)
         }
         let application = Application(
             router: router,

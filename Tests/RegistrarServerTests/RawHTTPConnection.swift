@@ -1,0 +1,89 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// One TCP connection that sends bytes exactly as given (pipelined requests, a head split across writes)
+/// and reads everything the server sends until it closes the connection: what an HTTP client library
+/// would tidy away.
+enum RawHTTPConnection {
+    struct Response: Equatable {
+        let statusLine: String
+        let headers: [(name: String, value: String)]
+        let body: Data
+
+        subscript(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+
+        static func == (lhs: Response, rhs: Response) -> Bool {
+            lhs.statusLine == rhs.statusLine && lhs.body == rhs.body
+                && lhs.headers.map { "\($0.name): \($0.value)" } == rhs.headers.map { "\($0.name): \($0.value)" }
+        }
+    }
+
+    /// Writes each chunk (pausing between them), then reads until the server closes; the last request
+    /// should ask for that (`Connection: close`).
+    static func exchange(port: Int, chunks: [String], pause: Duration = .milliseconds(50)) async throws -> Data {
+        let received = ReceivedBytes()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(received) }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        for (index, chunk) in chunks.enumerated() {
+            if index > 0 { try await Task.sleep(for: pause) }
+            try await channel.writeAndFlush(ByteBuffer(string: chunk))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await channel.closeFuture.get() }
+            group.addTask {
+                try await Task.sleep(for: .seconds(10))
+                throw CancellationError()
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+        return received.bytes
+    }
+
+    /// Splits what a server sent into responses, by `Content-Length` (bodiless statuses and answers to
+    /// HEAD requests, listed in `bodiless`, carry none).
+    static func responses(in data: Data, bodiless: Set<Int> = []) -> [Response] {
+        var responses: [Response] = []
+        var rest = data[...]
+        let separator = Data("\r\n\r\n".utf8)
+        while let end = rest.range(of: separator) {
+            let head = String(decoding: rest[rest.startIndex..<end.lowerBound], as: UTF8.self)
+            var lines = head.components(separatedBy: "\r\n")
+            let statusLine = lines.removeFirst()
+            let headers = lines.map { line in
+                let (name, value) = line.split(separator: ":", maxSplits: 1).map(String.init).pair
+                return (name: name, value: value.trimmingCharacters(in: .whitespaces))
+            }
+            let status = Int(statusLine.split(separator: " ")[1]) ?? 0
+            let length =
+                bodiless.contains(responses.count) || status == 304
+                ? 0 : headers.first { $0.name.lowercased() == "content-length" }.flatMap { Int($0.value) } ?? 0
+            let bodyStart = end.upperBound
+            let bodyEnd = min(rest.endIndex, bodyStart + length)
+            responses.append(Response(statusLine: statusLine, headers: headers, body: Data(rest[bodyStart..<bodyEnd])))
+            rest = rest[bodyEnd...]
+        }
+        return responses
+    }
+}
+
+extension Array where Element == String {
+    fileprivate var pair: (String, String) { (first ?? "", count > 1 ? self[1] : "") }
+}
+
+private final class ReceivedBytes: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    private let received = Mutex(Data())
+
+    var bytes: Data { received.withLock { $0 } }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        received.withLock { $0.append(contentsOf: buffer.readableBytesView) }
+    }
+}
