@@ -21,7 +21,7 @@ final class PublishedDocumentFastPath: ChannelDuplexHandler, RemovableChannelHan
     typealias OutboundOut = HTTPResponsePart
 
     private let runtime: DirectoryRuntime
-    /// Requests passed to the router whose responses have not ended yet (`DocumentWireFastPath` reads it).
+    /// Requests passed to the router whose responses have not ended yet (`WireFastPath` reads it).
     private(set) var routedInFlight = 0
     /// The current request was answered here; its remaining parts are dropped.
     private var answered = false
@@ -79,14 +79,8 @@ final class PublishedDocumentFastPath: ChannelDuplexHandler, RemovableChannelHan
 }
 
 extension PublishedDocumentFastPath {
-    /// The headers `SoftwareStatementRoutes` answers an SSA with, and those the server adds.
     private func respond(withAssertion jwt: String, context: ChannelHandlerContext) {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/jwt"
-        headers[.cacheControl] = "no-store"
-        headers[.contentLength] = String(jwt.utf8.count)
-        headers[.date] = HTTPDate.now()
-        headers[.server] = RegistrarApplication.serverName
+        let headers = AssertionFastPath.responseHeaders(for: jwt)
         context.write(wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(string: jwt))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
@@ -99,9 +93,15 @@ extension PublishedDocumentFastPath {
 /// certificate middleware may refuse the request (a revoked certificate).
 enum AssertionFastPath {
     static func answer(_ request: HTTPRequest, runtime: DirectoryRuntime) -> String? {
-        guard request.method == .get, let path = request.path, path.hasSuffix("/assertion"), path.hasPrefix("/organisations/"),
-            let authorization = request.headerFields[.authorization], request.headerFields[.connection] == nil,
-            request.headerFields[ClientCertificateMiddleware.certificateField] == nil,
+        guard request.method == .get, let path = request.path, let authorization = request.headerFields[.authorization],
+            request.headerFields[.connection] == nil, request.headerFields[ClientCertificateMiddleware.certificateField] == nil
+        else { return nil }
+        return answer(path: path, authorization: authorization, runtime: runtime)
+    }
+
+    /// For a GET without connection options or a forwarded client certificate.
+    static func answer(path: String, authorization: String, runtime: DirectoryRuntime) -> String? {
+        guard path.hasSuffix("/assertion"), path.hasPrefix("/organisations/"),
             (runtime.configuration.tls?.clientCertificates ?? .none) == .none
         else { return nil }
         let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
@@ -111,6 +111,17 @@ enum AssertionFastPath {
             let token = AuthenticationMiddleware.bearerCredential(authorization), !token.contains(".")
         else { return nil }
         return runtime.assertionFromMemory(softwareID: softwareID, organisationID: organisationID, bearer: token)
+    }
+
+    /// The headers `SoftwareStatementRoutes` answers an SSA with, and those the server adds.
+    static func responseHeaders(for jwt: String) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/jwt"
+        headers[.cacheControl] = "no-store"
+        headers[.contentLength] = String(jwt.utf8.count)
+        headers[.date] = HTTPDate.now()
+        headers[.server] = RegistrarApplication.serverName
+        return headers
     }
 
     /// A path segment that is one of the directory's identifiers (which need no percent-decoding);

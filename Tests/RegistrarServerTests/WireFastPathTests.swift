@@ -9,16 +9,17 @@ import Testing
 
 @testable import RegistrarServer
 
-/// `PlainDocumentRequest`: the request heads the wire fast path may answer, and everything it must not.
-@Suite struct PlainDocumentRequestTests {
-    private func parse(_ text: String) -> PlainDocumentRequest? {
-        Array(text.utf8).withUnsafeBytes { PlainDocumentRequest.parse($0) }
+/// `PlainRequest`: the request heads the wire fast path may answer, and everything it must not.
+@Suite struct PlainRequestTests {
+    private func parse(_ text: String) -> PlainRequest? {
+        Array(text.utf8).withUnsafeBytes { PlainRequest.parse($0) }
     }
 
     @Test func aPlainGetIsRecognisedWithItsLength() throws {
         let head = "GET /jwks HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: curl/8\r\nAccept: */*\r\n\r\n"
         let request = try #require(parse(head + "GET /participants HTTP/1.1\r\n"))
-        #expect(request == PlainDocumentRequest(isHead: false, target: "/jwks", ifNoneMatch: nil, length: head.utf8.count))
+        #expect(
+            request == PlainRequest(isHead: false, target: "/jwks", ifNoneMatch: nil, authorization: nil, length: head.utf8.count))
     }
 
     @Test func headWithQueryAndConditionIsRecognised() throws {
@@ -26,6 +27,12 @@ import Testing
         let request = try #require(parse(head))
         #expect(request.isHead && request.target == "/participants?page=2&page-size=1")
         #expect(request.ifNoneMatch == "\"abc\", W/\"def\"" && request.length == head.utf8.count)
+    }
+
+    @Test func credentialsAreKeptForTheSSAFastPath() throws {
+        let request = try #require(
+            parse("GET /organisations/a/software-statements/b/assertion HTTP/1.1\r\nauthorization:  Bearer abc \r\n\r\n"))
+        #expect(request.authorization == "Bearer abc" && request.ifNoneMatch == nil)
     }
 
     @Test(arguments: [
@@ -37,7 +44,7 @@ import Testing
         ("GET /jwks  HTTP/1.1\r\nHost: x\r\n\r\n", "two spaces"),
         ("GET /jwks HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", "a body length"),
         ("GET /jwks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "a chunked body"),
-        ("GET /jwks HTTP/1.1\r\nAuthorization: Bearer x\r\n\r\n", "credentials"),
+        ("GET /jwks HTTP/1.1\r\nAuthorization: Bearer x\r\nAuthorization: Bearer y\r\n\r\n", "two sets of credentials"),
         ("GET /jwks HTTP/1.1\r\ncOnNeCtIoN: close\r\n\r\n", "connection options, in any case"),
         ("GET /jwks HTTP/1.1\r\nClient-Cert: :AAAA:\r\n\r\n", "a forwarded client certificate"),
         ("GET /jwks HTTP/1.1\r\nClient-Cert-Chain: :AAAA:\r\n\r\n", "a forwarded chain"),
@@ -59,13 +66,13 @@ import Testing
     }
 }
 
-/// `DocumentWireFastPath` in the pipeline the server builds (codec, HTTP type conversion, the HTTP-level
+/// `WireFastPath` in the pipeline the server builds (codec, HTTP type conversion, the HTTP-level
 /// fast path): what it answers itself, what it hands on whole, and when it steps aside.
-@Suite struct DocumentWireFastPathTests {
+@Suite struct WireFastPathTests {
     private func pipeline(_ live: LiveDirectory) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         let operations = channel.pipeline.syncOperations
-        try operations.addHandler(DocumentWireFastPath(runtime: live.runtime))
+        try operations.addHandler(WireFastPath(runtime: live.runtime))
         try operations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false)
         try operations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
         try operations.addHandler(PublishedDocumentFastPath(runtime: live.runtime))
@@ -120,7 +127,33 @@ import Testing
             try channel.writeInbound(ByteBuffer(string: "POST /register HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}" + get("/jwks")))
             // (The HTTP-level fast path behind the codec sees the POST waiting and routes /jwks too.)
             #expect(try routed(channel) == ["/register", "/jwks"])
-            #expect(throws: (any Error).self) { try channel.pipeline.syncOperations.handler(type: DocumentWireFastPath.self) }
+            #expect(throws: (any Error).self) { try channel.pipeline.syncOperations.handler(type: WireFastPath.self) }
+            _ = try channel.finish(acceptAlreadyClosed: true)
+        }
+    }
+
+    /// An SSA the directory can issue from memory is answered here; one for a token it does not know,
+    /// or a document asked for with credentials, goes to the router, which judges the credentials.
+    @Test func ssasFromMemoryAreAnsweredHereOtherCredentialsAreRouted() async throws {
+        try await LiveDirectory.run { live in
+            let (organisation, software) = (live.credentials.providerOrganisationID, live.credentials.softwareStatementID)
+            let path = "/organisations/\(organisation)/software-statements/\(software)/assertion"
+            try await live.runtime.refreshRevision()
+            let routedSSA = try await live.get(path, token: live.credentials.providerToken)
+            #expect(routedSSA.status == .ok)
+            let channel = try pipeline(live)
+            try channel.writeInbound(
+                ByteBuffer(string: "GET \(path) HTTP/1.1\r\nAuthorization: Bearer \(live.credentials.providerToken)\r\n\r\n"))
+            let answer = RawHTTPConnection.responses(in: Data(try written(channel).utf8))
+            #expect(try routed(channel).isEmpty)
+            #expect(answer.first?.statusLine == "HTTP/1.1 200 OK" && answer.first?["content-type"] == "application/jwt")
+            #expect(answer.first?["cache-control"] == routedSSA.headers[.cacheControl])
+            #expect(answer.first.map { String(decoding: $0.body, as: UTF8.self).split(separator: ".").count } == 3)
+
+            try channel.writeInbound(ByteBuffer(string: "GET \(path) HTTP/1.1\r\nAuthorization: Bearer rgr_unknown\r\n\r\n"))
+            try channel.writeInbound(ByteBuffer(string: "GET /jwks HTTP/1.1\r\nAuthorization: Bearer rgr_unknown\r\n\r\n"))
+            #expect(try written(channel).isEmpty)
+            #expect(try routed(channel) == [path, "/jwks"])
             _ = try channel.finish(acceptAlreadyClosed: true)
         }
     }
@@ -134,7 +167,7 @@ import Testing
             // Parsed by the codec and answered by the HTTP-level fast path behind it.
             #expect(try written(channel).hasPrefix("HTTP/1.1 200 OK\r\n"))
             #expect(try routed(channel).isEmpty)
-            #expect(throws: (any Error).self) { try channel.pipeline.syncOperations.handler(type: DocumentWireFastPath.self) }
+            #expect(throws: (any Error).self) { try channel.pipeline.syncOperations.handler(type: WireFastPath.self) }
             _ = try channel.finish(acceptAlreadyClosed: true)
         }
     }

@@ -6,18 +6,18 @@ import Logging
 import NIOCore
 
 /// Answers plain GET/HEAD requests for cached public documents (JWKS, participants, discovery, status
-/// lists) straight from the connection's bytes, in front of the HTTP/1 codec: a JWKS poller's request
-/// costs one scan of its head and one write of prepared bytes, instead of HTTP parsing, two conversions
-/// of header types and response encoding.
+/// lists), and SSAs that `AssertionFastPath` can issue from memory, straight from the connection's bytes,
+/// in front of the HTTP/1 codec: a JWKS poller's request costs one scan of its head and one write of
+/// prepared bytes, instead of HTTP parsing, two conversions of header types and response encoding.
 ///
-/// It answers a request only when `PlainDocumentRequest` accepts it, `DocumentCache` holds the document
-/// at the current revision and no earlier request on the connection is still waiting for the router
-/// (pipelining: responses must not overtake one another), with the status and headers the router would
-/// send (`ConditionalResponse.served`). A plain request it does not answer is handed to the HTTP codec
+/// It answers a request only when `PlainRequest` accepts it, the answer is in memory (`DocumentCache` at
+/// the current revision, or an SSA from memory) and no earlier request on the connection is still waiting
+/// for the router (pipelining: responses must not overtake one another), with the status and headers the
+/// router would send (`ConditionalResponse.served`, `AssertionFastPath.responseHeaders`). A plain request it does not answer is handed to the HTTP codec
 /// whole, so the codec stays at a request boundary; at the first byte that is not a plain request (a body,
 /// credentials, a head split across reads) it hands everything from there on to the codec and leaves the
 /// connection for good.
-final class DocumentWireFastPath: ChannelInboundHandler, RemovableChannelHandler {
+final class WireFastPath: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -56,11 +56,11 @@ final class DocumentWireFastPath: ChannelInboundHandler, RemovableChannelHandler
         }
         var buffer = unwrapInboundIn(data)
         var answered = false
-        while buffer.readableBytes > 0, let request = buffer.withUnsafeReadableBytes(PlainDocumentRequest.parse) {
+        while buffer.readableBytes > 0, let request = buffer.withUnsafeReadableBytes(PlainRequest.parse) {
             let whole = buffer.readSlice(length: request.length)!
-            if behindTheCodec.routedInFlight == 0, loadDocument(for: request.target, allocator: context.channel.allocator) {
-                respond(to: request, context: context)
+            if behindTheCodec.routedInFlight == 0, answer(request, context: context) {
                 answered = true
+                unreported += 1
             } else {
                 context.fireChannelRead(wrapInboundOut(whole))
             }
@@ -76,6 +76,22 @@ final class DocumentWireFastPath: ChannelInboundHandler, RemovableChannelHandler
         reportResponses()
     }
 
+    private func answer(_ request: PlainRequest, context: ChannelHandlerContext) -> Bool {
+        guard let authorization = request.authorization else {
+            guard loadDocument(for: request.target, allocator: context.channel.allocator) else { return false }
+            respond(to: request, context: context)
+            return true
+        }
+        guard !request.isHead, let jwt = AssertionFastPath.answer(path: request.target, authorization: authorization, runtime: runtime)
+        else { return false }
+        let allocator = context.channel.allocator
+        context.write(
+            wrapOutboundOut(Self.encode(status: .ok, headers: AssertionFastPath.responseHeaders(for: jwt), allocator: allocator)),
+            promise: nil)
+        context.write(wrapOutboundOut(allocator.buffer(string: jwt)), promise: nil)
+        return true
+    }
+
     /// Makes `local` the document for `target` at the current revision, if the cache holds it.
     private func loadDocument(for target: String, allocator: ByteBufferAllocator) -> Bool {
         let revision = runtime.currentRevision
@@ -89,7 +105,7 @@ final class DocumentWireFastPath: ChannelInboundHandler, RemovableChannelHandler
         return true
     }
 
-    private func respond(to request: PlainDocumentRequest, context: ChannelHandlerContext) {
+    private func respond(to request: PlainRequest, context: ChannelHandlerContext) {
         let notModified = request.ifNoneMatch.map { ConditionalResponse.matches($0, etag: local!.etag) } ?? false
         let variant = HeadVariant(notModified: notModified, isHead: request.isHead)
         let second = time(nil)
@@ -103,7 +119,6 @@ final class DocumentWireFastPath: ChannelInboundHandler, RemovableChannelHandler
             context.write(wrapOutboundOut(head), promise: nil)
         }
         if !notModified, !request.isHead { context.write(wrapOutboundOut(local!.body), promise: nil) }
-        unreported += 1
     }
 
     private func reportResponses() {
@@ -137,14 +152,15 @@ final class DocumentWireFastPath: ChannelInboundHandler, RemovableChannelHandler
 }
 
 /// The request head the wire fast path answers: `GET` or `HEAD` of an origin-form target over HTTP/1.1,
-/// complete in the bytes at hand, with no body, no credentials, no forwarded client certificate and no
-/// connection options, every line ending in CRLF. Anything else, including anything unusual that the
+/// complete in the bytes at hand, with no body, no forwarded client certificate and no connection
+/// options, at most one `Authorization` and one `If-None-Match`, every line ending in CRLF. Anything else, including anything unusual that the
 /// HTTP codec might judge differently, is not one (nil), and goes to the codec and the router.
-struct PlainDocumentRequest: Equatable {
+struct PlainRequest: Equatable {
     let isHead: Bool
     /// Path and query, exactly as sent (the document cache's key).
     let target: String
     let ifNoneMatch: String?
+    let authorization: String?
     /// Bytes of the request head, final empty line included.
     let length: Int
 
@@ -153,11 +169,11 @@ struct PlainDocumentRequest: Equatable {
 
     /// Header fields that change what the router does or how the connection is framed (lower case).
     static let excludedFields: [[UInt8]] = [
-        "content-length", "transfer-encoding", "connection", "upgrade", "expect", "te", "authorization",
+        "content-length", "transfer-encoding", "connection", "upgrade", "expect", "te",
         ClientCertificateMiddleware.certificateField.canonicalName, ClientCertificateMiddleware.chainField.canonicalName,
     ].map { Array($0.utf8) }
 
-    static func parse(_ bytes: UnsafeRawBufferPointer) -> PlainDocumentRequest? {
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> PlainRequest? {
         var reader = HeadReader(bytes: bytes.prefix(maximumLength))
         let isHead: Bool
         if reader.skip("GET ") {
@@ -170,7 +186,7 @@ struct PlainDocumentRequest: Equatable {
         guard reader.peek == UInt8(ascii: "/"), let target = reader.take(while: { $0 > 0x20 && $0 < 0x7F }),
             reader.skip(" HTTP/1.1\r\n")
         else { return nil }
-        var ifNoneMatch: String?
+        var ifNoneMatch: String?, authorization: String?
         while !reader.skip("\r\n") {
             guard let name = reader.take(while: isTokenCharacter), reader.skip(":"),
                 let value = reader.take(while: { $0 != UInt8(ascii: "\r") && isFieldValueCharacter($0) }, allowingEmpty: true),
@@ -178,14 +194,18 @@ struct PlainDocumentRequest: Equatable {
             else { return nil }
             let lowercased = name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
             if excludedFields.contains(where: { $0.elementsEqual(lowercased) }) { return nil }
+            // A value has no CR or LF: trimming ASCII whitespace is trimming optional whitespace.
             if lowercased.elementsEqual("if-none-match".utf8) {
                 guard ifNoneMatch == nil else { return nil }
-                // The value has no CR or LF: trimming ASCII whitespace is trimming optional whitespace.
                 ifNoneMatch = String(decoding: ASCIIWhitespace.trimming(value), as: UTF8.self)
+            } else if lowercased.elementsEqual("authorization".utf8) {
+                guard authorization == nil else { return nil }
+                authorization = String(decoding: ASCIIWhitespace.trimming(value), as: UTF8.self)
             }
         }
-        return PlainDocumentRequest(
-            isHead: isHead, target: String(decoding: target, as: UTF8.self), ifNoneMatch: ifNoneMatch, length: reader.offset)
+        return PlainRequest(
+            isHead: isHead, target: String(decoding: target, as: UTF8.self), ifNoneMatch: ifNoneMatch, authorization: authorization,
+            length: reader.offset)
     }
 
     /// RFC 9110 §5.6.2 tchar.
@@ -245,7 +265,7 @@ struct DocumentFastPathChannel: ServerChildChannel, HTTPChannelHandler {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(DocumentWireFastPath(runtime: runtime))
+            try channel.pipeline.syncOperations.addHandler(WireFastPath(runtime: runtime))
         }.flatMap {
             base.setup(channel: channel, logger: logger)
         }
