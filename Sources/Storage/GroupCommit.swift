@@ -24,6 +24,10 @@ final class GroupCommit: Sendable {
     /// A batch larger than this is split: one transaction should not hold the writer for long.
     static let maximumBatch = 256
     private let state = Mutex(State())
+    /// Runs on the writer after each batch's callers have been answered (`WriteAheadLog`'s checkpoint).
+    private let afterBatch: @Sendable (Database) -> Void
+
+    init(afterBatch: @escaping @Sendable (Database) -> Void = { _ in }) { self.afterBatch = afterBatch }
 
     func submit(
         _ changes: ChangeSet, to pool: DatabasePool, write: @escaping @Sendable (ChangeSet, Database) throws -> Int64
@@ -50,6 +54,7 @@ final class GroupCommit: Sendable {
             if batch.isEmpty { return }
             let results = commit(batch.map(\.changes), in: db, write: write)
             for (waiting, result) in zip(batch, results) { waiting.continuation.resume(with: result) }
+            afterBatch(db)
         }
     }
 

@@ -10,7 +10,8 @@ import GRDB
 /// ```
 public final class SQLiteDirectoryStore: DirectoryStore {
     private let pool: DatabasePool
-    private let commits = GroupCommit()
+    private let commits: GroupCommit
+    private let log: WriteAheadLog
 
     public init(path: String) throws {
         var configuration = Configuration()
@@ -19,6 +20,9 @@ public final class SQLiteDirectoryStore: DirectoryStore {
             // Durable commits: a registration or key change reported as done must survive a crash.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        let log = WriteAheadLog()
+        self.log = log
+        commits = GroupCommit(afterBatch: log.checkpointIfLong)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             var migrator = DatabaseMigrator()
@@ -28,6 +32,7 @@ public final class SQLiteDirectoryStore: DirectoryStore {
                 }
             }
             try migrator.migrate(pool)
+            pool.writeWithoutTransaction { db in log.watch(db) }
         } catch {
             throw StoreError.unavailable("cannot open SQLite database at \(path): \(error)")
         }

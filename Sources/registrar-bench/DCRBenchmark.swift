@@ -66,7 +66,8 @@ struct DCRBenchmark: AsyncParsableCommand {
                 theirs.append(try await load.run(url: authlib.registerURL, script: authlib.script))
             }
             print(
-                "round \(round): registrar \(format(ours.last!.requestsPerSecond, width: 0)) reg/s (p99 \(format(ours.last!.p99Milliseconds, width: 0, decimals: 2)) ms)"
+                "round \(round): registrar \(format(ours.last!.requestsPerSecond, width: 0)) reg/s (p99 \(format(ours.last!.p99Milliseconds, width: 0, decimals: 2)) ms, "
+                    + "\(format(ours.last!.coresUsed / ours.last!.requestsPerSecond * 1e6, width: 0)) µs of server CPU each)"
                     + (theirs.last.map {
                         "; authlib \(format($0.requestsPerSecond, width: 0)) reg/s (p99 \(format($0.p99Milliseconds, width: 0, decimals: 2)) ms)"
                     } ?? ""))
