@@ -13,10 +13,10 @@ import NIOCore
 /// It answers a request only when `PlainRequest` accepts it, the answer is in memory (`DocumentCache` at
 /// the current revision, or an SSA from memory) and no earlier request on the connection is still waiting
 /// for the router (pipelining: responses must not overtake one another), with the status and headers the
-/// router would send (`ConditionalResponse.served`, `AssertionFastPath.responseHeaders`). A plain request it does not answer is handed to the HTTP codec
-/// whole, so the codec stays at a request boundary; at the first byte that is not a plain request (a body,
-/// credentials, a head split across reads) it hands everything from there on to the codec and leaves the
-/// connection for good.
+/// router would send (`ConditionalResponse.served`, `AssertionFastPath.responseHeaders`). A plain request
+/// it does not answer is handed to the HTTP codec whole, so the codec stays at a request boundary; at the
+/// first byte that is not a plain request (a body, a head split across reads) it hands everything from
+/// there on to the codec and leaves the connection for good.
 final class WireFastPath: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -153,8 +153,9 @@ final class WireFastPath: ChannelInboundHandler, RemovableChannelHandler {
 
 /// The request head the wire fast path answers: `GET` or `HEAD` of an origin-form target over HTTP/1.1,
 /// complete in the bytes at hand, with no body, no forwarded client certificate and no connection
-/// options, at most one `Authorization` and one `If-None-Match`, every line ending in CRLF. Anything else, including anything unusual that the
-/// HTTP codec might judge differently, is not one (nil), and goes to the codec and the router.
+/// options, at most one `Authorization` and one `If-None-Match`, every line ending in CRLF. Anything else,
+/// including anything unusual that the HTTP codec might judge differently, is not one (nil), and goes to
+/// the codec and the router.
 struct PlainRequest: Equatable {
     let isHead: Bool
     /// Path and query, exactly as sent (the document cache's key).
