@@ -23,6 +23,10 @@ enum RawHTTPConnection {
     /// Writes each chunk (pausing between them), then reads until the server closes; the last request
     /// should ask for that (`Connection: close`).
     static func exchange(port: Int, chunks: [String], pause: Duration = .milliseconds(50)) async throws -> Data {
+        try await exchange(port: port, chunks: chunks.map { Array($0.utf8) }, pause: pause)
+    }
+
+    static func exchange(port: Int, chunks: [[UInt8]], pause: Duration = .milliseconds(50)) async throws -> Data {
         let received = ReceivedBytes()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
@@ -31,7 +35,7 @@ enum RawHTTPConnection {
             .connect(host: "127.0.0.1", port: port).get()
         for (index, chunk) in chunks.enumerated() {
             if index > 0 { try await Task.sleep(for: pause) }
-            try await channel.writeAndFlush(ByteBuffer(string: chunk))
+            try await channel.writeAndFlush(ByteBuffer(bytes: chunk))
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await channel.closeFuture.get() }
