@@ -155,15 +155,19 @@ private struct JSONReader {
     mutating func string() throws(JSONValue.ParseError) -> String {
         index += 1  // opening quote
         let start = index
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) else {
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                // ASCII needs no validation; `String(validating:)` is generic and costs a metadata lookup.
+                guard let text = ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self) else {
                     throw JSONValue.ParseError(reason: "a string is not valid UTF-8", offset: start)
                 }
                 index += 1
                 return text
             }
+            ascii = ascii && byte < 0x80
             if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
             guard byte >= 0x20 else { throw failure("a control character inside a string") }
             index += 1
