@@ -47,8 +47,20 @@ enum BenchServer {
         let (application, _) = try RegistrarApplication.build(runtime: runtime, logger: logger) { continuation.yield($0) }
         let services = ServiceGroup(configuration: .init(services: [application], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
-            for await _ in started { break }
+            group.addTask {
+                // Ends the wait below if the server stops without listening (its port was taken meanwhile).
+                defer { continuation.finish() }
+                try await services.run()
+            }
+            var listening = false
+            for await _ in started {
+                listening = true
+                break
+            }
+            guard listening else {
+                try await group.waitForAll()
+                throw ValidationError("the server stopped before it listened on port \(configuration.port); run the benchmark again")
+            }
             defer { Task { await services.triggerGracefulShutdown() } }
             try await body(running)
             await services.triggerGracefulShutdown()
