@@ -14,6 +14,10 @@ final class WriteAheadLog: Sendable {
 
     /// Follows the log's length on the writer's connection. Installing a WAL hook turns SQLite's own
     /// automatic checkpoint off (they share the hook): `checkpointIfLong` takes its place.
+    ///
+    /// The hook holds `self` unretained: SQLite calls it only after a commit on this connection, and
+    /// every commit comes from the store that owns this object (directly, or through its `GroupCommit`,
+    /// whose `afterBatch` closure holds this object too); closing the connection commits nothing.
     func watch(_ db: Database) {
         sqlite3_wal_hook(
             db.sqliteConnection,
