@@ -25,11 +25,15 @@ final class WireFastPath: ChannelInboundHandler, RemovableChannelHandler {
     private let runtime: DirectoryRuntime
     /// Behind the codec, it counts the requests that went to the router and are not answered yet.
     private var behindTheCodec: PublishedDocumentFastPath?
-    /// The document last served, copied for this connection: the bytes every response writes are then
-    /// reference-counted by this connection's event loop alone instead of bouncing between cores.
+    /// The document last served, copied for this connection (up to `largestCopiedDocument`): the bytes
+    /// every response writes are then reference-counted by this connection's event loop alone instead of
+    /// bouncing between cores.
     private var local: LocalDocument?
     /// Responses not yet added to the shared metric (one atomic update per batch, not per response).
     private var unreported = 0
+    /// Larger documents are shared, not copied: thousands of connections polling a large participants
+    /// document must not each hold a copy, and for large bodies the copying would outweigh the gain.
+    static let largestCopiedDocument = 64 * 1024
 
     private struct LocalDocument {
         let target: String
@@ -97,8 +101,11 @@ final class WireFastPath: ChannelInboundHandler, RemovableChannelHandler {
         let revision = runtime.currentRevision
         if let local, local.revision == revision, local.target == target { return true }
         guard let document = runtime.documents.cached(target, revision: revision) else { return false }
-        var body = allocator.buffer(capacity: document.body.readableBytes)
-        body.writeImmutableBuffer(document.body)
+        var body = document.body
+        if body.readableBytes <= Self.largestCopiedDocument {
+            body = allocator.buffer(capacity: document.body.readableBytes)
+            body.writeImmutableBuffer(document.body)
+        }
         local = LocalDocument(
             target: target, revision: revision, etag: String(decoding: Array(document.etag.utf8), as: UTF8.self), body: body,
             source: document)

@@ -1,3 +1,4 @@
+import Directory
 import Foundation
 import HTTPTypes
 import NIOCore
@@ -206,6 +207,24 @@ import Testing
                 #expect(responses[2].body.isEmpty && responses[2]["etag"] == etag && responses[2]["content-type"] == nil)
                 #expect(responses[0]["date"]?.hasSuffix(" GMT") == true)
             }
+        }
+    }
+
+    /// A document over `largestCopiedDocument` is served from the shared buffer, with the same bytes.
+    @Test func aLargeDocumentIsServedWhole() async throws {
+        try await LiveDirectory.run { live in
+            for index in 0..<300 {
+                _ = try await live.runtime.directory.createOrganisation(
+                    NewOrganisation(legalName: "Bank \(index) " + String(repeating: "n", count: 240), country: "GB"), by: .system)
+            }
+            try await live.runtime.refreshRevision()
+            let routed = try await live.get("/participants")
+            #expect(routed.body.count > WireFastPath.largestCopiedDocument)
+            let data = try await RawHTTPConnection.exchange(
+                port: live.port,
+                chunks: ["GET /participants HTTP/1.1\r\n\r\nGET /participants HTTP/1.1\r\nConnection: close\r\n\r\n"])
+            let responses = RawHTTPConnection.responses(in: data)
+            #expect(responses.count == 2 && responses.allSatisfy { $0.body == routed.body })
         }
     }
 
