@@ -43,21 +43,12 @@ enum BenchServer {
         try await prepare(running)
         try await runtime.refreshRevision()
 
-        let (started, continuation) = AsyncStream.makeStream(of: Int.self)
-        let (application, _) = try RegistrarApplication.build(runtime: runtime, logger: logger) { continuation.yield($0) }
+        let signal = ListeningSignal()
+        let (application, _) = try RegistrarApplication.build(runtime: runtime, logger: logger) { signal.listening(on: $0) }
         let services = ServiceGroup(configuration: .init(services: [application], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                // Ends the wait below if the server stops without listening (its port was taken meanwhile).
-                defer { continuation.finish() }
-                try await services.run()
-            }
-            var listening = false
-            for await _ in started {
-                listening = true
-                break
-            }
-            guard listening else {
+            group.addTask { try await signal.run(services) }
+            guard await signal.port() != nil else {
                 try await group.waitForAll()
                 throw ValidationError("the server stopped before it listened on port \(configuration.port); run the benchmark again")
             }

@@ -94,25 +94,14 @@ struct LiveDirectory: Sendable {
         configure(&configuration)
         let runtime = try await DirectoryRuntime(configuration: configuration, store: store, encryptionKey: TestStores.encryptionKey)
         let credentials = seed ? try await SandboxSeed.seedIfEmpty(runtime.directory, profile: profile) : nil
-        let (started, startedContinuation) = AsyncStream.makeStream(of: Int.self)
+        let signal = ListeningSignal()
         var logger = Logger(label: "registrar.test")
         logger.logLevel = .warning
-        let (application, routes) = try RegistrarApplication.build(runtime: runtime, logger: logger) { port in
-            startedContinuation.yield(port)
-        }
+        let (application, routes) = try RegistrarApplication.build(runtime: runtime, logger: logger) { signal.listening(on: $0) }
         let services = ServiceGroup(configuration: .init(services: [application], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                // Ends the wait below if the server stops without ever listening.
-                defer { startedContinuation.finish() }
-                try await services.run()
-            }
-            var listening = false
-            for await _ in started {
-                listening = true
-                break
-            }
-            guard listening else {
+            group.addTask { try await signal.run(services) }
+            guard await signal.port() != nil else {
                 let reason: String
                 do {
                     try await group.waitForAll()
