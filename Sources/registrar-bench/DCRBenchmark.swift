@@ -13,8 +13,8 @@ import Synchronization
 /// Registrations per second through `POST /register` with every fapi-obie check on, against the
 /// Authlib peer (`../shared/peers/authlib-dcr`) measured in the same run, rounds alternating.
 ///
-/// Registrar's side: a request JWT (ES256, a distinct `jti` each) signed by a key of the software's
-/// JWKS, carrying a PS256 SSA from the directory; the software's transport certificate in an RFC 9440
+/// Registrar's side: a request JWT (PS256 as in the published UK sample, or ES256; a distinct `jti`
+/// each) signed by a key of the software's JWKS, carrying a PS256 SSA from the directory; the software's transport certificate in an RFC 9440
 /// `Client-Cert` header from a trusted proxy (so wrk can send it), validated against the transport
 /// anchors on every request; the client, its registration token, the audit event and the `jti` written
 /// to SQLite with `synchronous = FULL`. The peer verifies an SSA in a JSON body and keeps clients in
@@ -33,12 +33,17 @@ struct DCRBenchmark: AsyncParsableCommand {
     @Option(help: "A Python with authlib, flask, gunicorn, requests and jwcrypto (see the peer's README).")
     var peerPython = ".venv-peer/bin/python"
     @Flag(help: "Measure Registrar only.") var skipPeer = false
+    @Option(help: "The request JWTs' algorithm: PS256 (the UK sample request's) or ES256 (a P-256 verify costs three RSA ones).")
+    var requestSigning = "PS256"
 
     func run() async throws {
+        guard let algorithm = SigningAlgorithm(rawValue: requestSigning) else {
+            throw ValidationError("--request-signing is PS256 or ES256, not \(requestSigning)")
+        }
         guard let wrk = ChildProcess.locate("wrk") else { throw ValidationError("wrk is not installed (apt-get install wrk)") }
         try await BenchServer.run(configure: { $0.trustedProxies = try TrustedProxies(parsing: "127.0.0.1") }) { server in
             let software = try await RegisteringSoftware.prepare(
-                runtime: server.runtime, credentials: server.credentials, folder: server.folder)
+                runtime: server.runtime, credentials: server.credentials, signing: algorithm)
             try await measure(wrk: wrk, base: server.base, software: software, folder: server.folder)
             let clients = try await server.store.rows(in: .registeredClients, ownerID: nil).count
             print("clients stored by Registrar during the run: \(clients)")
@@ -49,7 +54,7 @@ struct DCRBenchmark: AsyncParsableCommand {
         let load = LoadGenerator(wrk: wrk, duration: duration, connections: connections, threads: threads)
         print(
             "registrar-bench dcr: \(ProcessInfo.processInfo.activeProcessorCount) cores, wrk -t\(threads) -c\(connections) -d\(duration)s, "
-                + "loopback, release build: \(isReleaseBuild)")
+                + "loopback, release build: \(isReleaseBuild), request JWTs \(software.key.algorithm.rawValue)")
         let authlib = skipPeer ? nil : try await AuthlibPeer.start(folder: peer, python: peerPython, scratch: folder)
         defer { authlib?.stop() }
 
@@ -92,7 +97,7 @@ struct DCRBenchmark: AsyncParsableCommand {
     }
 }
 
-/// The sandbox software, made ready to register: a transport certificate from the directory CA, a P-256
+/// The sandbox software, made ready to register: a transport certificate from the directory CA, a
 /// signing key in its JWKS, and an SSA.
 struct RegisteringSoftware {
     let id: String
@@ -100,14 +105,16 @@ struct RegisteringSoftware {
     let ssa: String
     let clientCertHeader: String
 
-    static func prepare(runtime: DirectoryRuntime, credentials: SandboxSeed.Credentials, folder: URL) async throws -> RegisteringSoftware {
+    static func prepare(runtime: DirectoryRuntime, credentials: SandboxSeed.Credentials, signing: SigningAlgorithm) async throws
+        -> RegisteringSoftware
+    {
         let (organisationID, softwareID) = (credentials.providerOrganisationID, credentials.softwareStatementID)
         let openssl = try OpenSSLCommand()
         let csr = try await openssl.makeCSR(name: "transport", key: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
         let issued = try await runtime.certificates.issue(
             csrPEM: csr, purpose: .transport, softwareID: softwareID, organisationID: organisationID, by: .system)
         let der = issued.certificatePEM.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
-        let key = try SigningKey.generate(.ES256)
+        let key = try SigningKey.generate(signing)
         _ = try await runtime.directory.addKey(
             try JOSEJSON.encoder.encode(key.publicJWK), to: .software(organisationID: organisationID, softwareID: softwareID), by: .system)
         let ssa = try await runtime.issueAssertion(softwareID: softwareID, organisationID: organisationID, for: .system)
