@@ -33,6 +33,11 @@ struct DCRBenchmark: AsyncParsableCommand {
     @Option(help: "A Python with authlib, flask, gunicorn, requests and jwcrypto (see the peer's README).")
     var peerPython = ".venv-peer/bin/python"
     @Flag(help: "Measure Registrar only.") var skipPeer = false
+    @Flag(
+        help:
+            "Registrar's threads on core 0 and wrk on core 1, the peer skipped: a steadier server CPU per registration for comparing changes."
+    )
+    var oneCore = false
     @Option(help: "The request JWTs' algorithm: PS256 (the UK sample request's) or ES256 (a P-256 verify costs three RSA ones).")
     var requestSigning = "PS256"
 
@@ -55,7 +60,7 @@ struct DCRBenchmark: AsyncParsableCommand {
         print(
             "registrar-bench dcr: \(ProcessInfo.processInfo.activeProcessorCount) cores, wrk -t\(threads) -c\(connections) -d\(duration)s, "
                 + "loopback, release build: \(isReleaseBuild), request JWTs \(software.key.algorithm.rawValue)")
-        let authlib = skipPeer ? nil : try await AuthlibPeer.start(folder: peer, python: peerPython, scratch: folder)
+        let authlib = skipPeer || oneCore ? nil : try await AuthlibPeer.start(folder: peer, python: peerPython, scratch: folder)
         defer { authlib?.stop() }
 
         var ours: [LoadGenerator.Figures] = []
@@ -66,7 +71,10 @@ struct DCRBenchmark: AsyncParsableCommand {
                 to: bodies, atomically: true, encoding: .utf8)
             let script = try BodyScript.write(
                 in: folder, name: "registrar-round-\(round)", bodies: bodies, contentType: "application/jwt", threads: threads)
-            ours.append(try await load.run(url: "\(base)/register", headers: ["Client-Cert: \(software.clientCertHeader)"], script: script))
+            ours.append(
+                try await load.run(
+                    url: "\(base)/register", headers: ["Client-Cert: \(software.clientCertHeader)"], script: script, separateCores: oneCore)
+            )
             if let authlib {
                 theirs.append(try await load.run(url: authlib.registerURL, script: authlib.script))
             }
