@@ -101,7 +101,10 @@ struct DCRBenchmark: AsyncParsableCommand {
             )
             print("ratio: \(format(ratio, width: 0, decimals: 2)) × the peer (target ≥ 4: \(ratio >= 4 ? "met" : "NOT MET"))")
         }
-        print("note: wrk, the server under test and the peer's workers share the same cores")
+        print(
+            oneCore
+                ? "note: Registrar on core 0, wrk on core 1; the p99 target is for the shared cores"
+                : "note: wrk, the server under test and the peer's workers share the same cores")
     }
 }
 
