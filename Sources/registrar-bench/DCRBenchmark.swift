@@ -194,21 +194,23 @@ struct AuthlibPeer {
                 "no Python at \(python); make one: python3 -m venv .venv-peer && .venv-peer/bin/pip install authlib flask gunicorn requests jwcrypto joserfc"
             )
         }
-        let port = try FreePort.loopback()
         let keys = scratch.appending(path: "peer-keys")
-        let process = try await ChildProcess.start(
-            python,
-            [
-                peer.appending(path: "peer_authlib_dcr.py").path, "--port", String(port), "--jwks",
-                keys.appending(path: "ssa_issuer.jwks.json").path,
-            ])
-        let base = "http://127.0.0.1:\(port)"
+        let (process, base) = try await ServerProcess.start(
+            { port in
+                try await ChildProcess.start(
+                    python,
+                    [
+                        peer.appending(path: "peer_authlib_dcr.py").path, "--port", String(port), "--jwks",
+                        keys.appending(path: "ssa_issuer.jwks.json").path,
+                    ])
+            }, answering: "/healthz", failure: "the Authlib peer did not start")
         let server = AuthlibPeer(process: process, registerURL: "\(base)/register", script: peer.appending(path: "wrk_dcr.lua").path)
-        if try await ServerProcess.answers("\(base)/healthz", within: 100) {
+        do {
             return try await server.withBodies(python: python, peer: peer, keys: keys, scratch: scratch)
+        } catch {
+            server.stop()
+            throw error
         }
-        server.stop()
-        throw ValidationError("the Authlib peer did not start on \(base)")
     }
 
     /// Mints the peer's pool of JSON bodies (distinct SSAs) and points wrk_dcr.lua at them.

@@ -109,8 +109,8 @@ struct StaticFileServer {
         let root = folder.appending(path: "static")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for (name, data) in files { try data.write(to: root.appending(path: name)) }
-        let port = try FreePort.loopback()
-        let configuration = """
+        let configuration = { (port: Int) in
+            """
             worker_processes auto;
             daemon off;
             pid \(folder.path)/nginx.pid;
@@ -134,13 +134,14 @@ struct StaticFileServer {
                 }
             }
             """
+        }
         let file = folder.appending(path: "nginx.conf")
-        try configuration.write(to: file, atomically: true, encoding: .utf8)
-        let process = try await ChildProcess.start(nginx, ["-c", file.path, "-p", folder.path])
-        let server = StaticFileServer(process: process, base: "http://127.0.0.1:\(port)")
-        if try await ServerProcess.answers("\(server.base)/jwks.json", within: 50) { return server }
-        server.stop()
-        throw ValidationError("nginx did not start; see \(folder.path)/nginx-error.log")
+        let (process, base) = try await ServerProcess.start(
+            { port in
+                try configuration(port).write(to: file, atomically: true, encoding: .utf8)
+                return try await ChildProcess.start(nginx, ["-c", file.path, "-p", folder.path])
+            }, answering: "/jwks.json", failure: "nginx did not start; see \(folder.path)/nginx-error.log")
+        return StaticFileServer(process: process, base: base)
     }
 
     /// SIGTERM is nginx's fast shutdown.
@@ -149,9 +150,28 @@ struct StaticFileServer {
 
 /// A reference server the benchmark started as a child process.
 enum ServerProcess {
-    /// Whether `url` answers 2xx within `attempts` tries 100 ms apart (the server has started).
-    static func answers(_ url: String, within attempts: Int) async throws -> Bool {
-        for _ in 0..<attempts {
+    /// Launches a child on a free loopback port and waits until `path` answers there. A port found free
+    /// can be taken before the child binds it (`FreePort` probes, then lets go): a child that exits
+    /// before answering is started again on another port, three times at most.
+    static func start(_ launch: (Int) async throws -> Process, answering path: String, failure: String) async throws -> (
+        process: Process, base: String
+    ) {
+        for _ in 0..<3 {
+            let port = try FreePort.loopback()
+            let process = try await launch(port)
+            let base = "http://127.0.0.1:\(port)"
+            if try await answers(base + path, within: 100, while: process) { return (process, base) }
+            let exited = !process.isRunning
+            stop(process)
+            if !exited { break }
+        }
+        throw ValidationError(failure)
+    }
+
+    /// Whether `url` answers 2xx within `attempts` tries 100 ms apart (the server has started); false
+    /// at once when `process` has exited.
+    static func answers(_ url: String, within attempts: Int, while process: Process) async throws -> Bool {
+        for _ in 0..<attempts where process.isRunning {
             if let curl = ChildProcess.locate("curl"), try await ChildProcess.run(curl, ["-sf", "-o", "/dev/null", url]).status == 0 {
                 return true
             }
