@@ -49,6 +49,7 @@ public enum RegistrarApplication {
         router.middlewares.add(RevisionRefreshMiddleware(runtime: runtime))
         DiscoveryRoutes.register(on: &routes, runtime: runtime)
         PublicDirectoryRoutes.register(on: &routes, runtime: runtime)
+        ConsoleRoutes.register(on: &routes, runtime: runtime)
         OrganisationRoutes.register(on: &routes, runtime: runtime)
         SoftwareStatementRoutes.register(on: &routes, runtime: runtime)
         AdministrationRoutes.register(on: &routes, runtime: runtime)

@@ -1,0 +1,97 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Keys
+
+/// An HTML page written by appending: constant markup goes in as it is, everything that comes from data
+/// goes through `text` or `link`, which escape it. There is no way to add data unescaped, so a
+/// participant named `<script>` is shown, never run.
+struct HTMLDocument {
+    private(set) var markup = ""
+
+    /// Constant markup from this module's source, never data.
+    mutating func tag(_ constant: StaticString) { markup += constant.description }
+
+    /// Text content or an attribute value, escaped for both (HTML Living Standard §13.1.2.6 and §13.2.5.36).
+    mutating func text(_ value: String) { markup += Self.escape(value) }
+
+    /// A link whose target comes from data: `http(s)` targets only, so that a stored `javascript:` or
+    /// `data:` URI is shown as text instead of becoming something a click runs.
+    mutating func link(_ target: String, _ label: String) {
+        guard Self.isWebAddress(target) else { return text(label) }
+        markup += "<a href=\"\(Self.escape(target))\">\(Self.escape(label))</a>"
+    }
+
+    /// A link to one of this server's own pages or documents, built from path segments it escapes.
+    mutating func link(path segments: [String], _ label: String) {
+        let path =
+            "/"
+            + segments.map {
+                $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? ""
+            }
+            .joined(separator: "/")
+        markup += "<a href=\"\(Self.escape(path))\">\(Self.escape(label))</a>"
+    }
+
+    static func escape(_ value: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(value.utf8.count)
+        for character in value.unicodeScalars {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return escaped
+    }
+
+    static func isWebAddress(_ target: String) -> Bool {
+        guard let components = URLComponents(string: target), let scheme = components.scheme?.lowercased(), components.host != nil else {
+            return false
+        }
+        return scheme == "https" || scheme == "http"
+    }
+}
+
+/// The frame every console page shares, and the headers that lock it down: no script at all, no
+/// resource from anywhere, the one style sheet allowed by its hash, no framing, no referrer.
+enum ConsolePage {
+    static let styleSheet: StaticString = """
+        body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem 1.5rem;color:#1b1f24}
+        h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}
+        table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
+        th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #d0d7de;vertical-align:top}
+        th{background:#f6f8fa}a{color:#0b5cad}
+        .status{font-weight:600}.muted{color:#57606a}
+        """
+
+    /// `Content-Security-Policy` (W3C CSP Level 3): everything denied except the inline style sheet,
+    /// allowed by its SHA-256 so that no other inline style can apply.
+    static let headers: HTTPFields = {
+        let digest = Data(SHA256.hash(data: Data(styleSheet.description.utf8))).base64EncodedString()
+        var fields = HTTPFields()
+        fields[HTTPField.Name("Content-Security-Policy")!] =
+            "default-src 'none'; style-src 'sha256-\(digest)'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        fields[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        fields[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        return fields
+    }()
+
+    static let contentType = "text/html; charset=utf-8"
+
+    /// A whole page: `title` escaped, `body` already built from escaped parts.
+    static func render(title: String, body: HTMLDocument) -> Data {
+        var page = HTMLDocument()
+        page.tag("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        page.tag("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
+        page.text(title)
+        page.tag("</title><style>")
+        page.tag(styleSheet)
+        page.tag("</style></head><body>")
+        return Data((page.markup + body.markup + "</body></html>\n").utf8)
+    }
+}

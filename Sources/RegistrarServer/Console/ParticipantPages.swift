@@ -1,0 +1,142 @@
+import Directory
+import Foundation
+
+/// The public participant browser: the participants document (`/participants`) as pages a person
+/// reads. It shows exactly what that document publishes, nothing more (no contacts, no software).
+enum ParticipantPages {
+    static func list(_ participants: [ParticipantEntry], directory: String) -> Data {
+        var body = HTMLDocument()
+        body.tag("<h1>Participants</h1><p class=\"muted\">")
+        let count = "\(participants.count) organisation\(participants.count == 1 ? "" : "s")"
+        body.text("\(count) in the directory at \(directory). Machine-readable: ")
+        body.link(path: ["participants"], "/participants")
+        body.tag("</p><table><thead><tr><th>Organisation</th><th>Country</th><th>Status</th><th>Roles</th>")
+        body.tag("<th>Authorisation servers</th></tr></thead><tbody>")
+        for participant in participants {
+            body.tag("<tr><td>")
+            body.link(path: ["console", "participants", participant.OrganisationId], participant.OrganisationName)
+            body.tag("</td><td>")
+            body.text(participant.CountryOfRegistration)
+            body.tag("</td><td class=\"status\">")
+            body.text(participant.Status)
+            body.tag("</td><td>")
+            body.text(roles(of: participant))
+            body.tag("</td><td>")
+            body.text(participant.AuthorisationServers.map(\.CustomerFriendlyName).joined(separator: ", "))
+            body.tag("</td></tr>")
+        }
+        body.tag("</tbody></table>")
+        return ConsolePage.render(title: "Participants · \(directory)", body: body)
+    }
+
+    static func detail(_ participant: ParticipantEntry, directory: String) -> Data {
+        var body = HTMLDocument()
+        body.tag("<p>")
+        body.link(path: ["console"], "← All participants")
+        body.tag("</p><h1>")
+        body.text(participant.OrganisationName)
+        body.tag("</h1><table><tbody>")
+        row("Organisation id", participant.OrganisationId, into: &body)
+        row("Legal entity", participant.LegalEntityName, into: &body)
+        row("Registration number", participant.RegistrationNumber ?? "—", into: &body)
+        row("Country", participant.CountryOfRegistration, into: &body)
+        row("Status", participant.Status, into: &body)
+        row("Last updated", participant.LastUpdated, into: &body)
+        body.tag("<tr><th>Keys</th><td>")
+        body.link(path: ["organisations", participant.OrganisationId, "jwks"], "JWKS")
+        body.tag(" · ")
+        body.link(path: ["organisations", participant.OrganisationId, "jwks", "revoked"], "revoked keys")
+        body.tag(" · ")
+        body.link(path: ["participants", participant.OrganisationId], "JSON")
+        body.tag("</td></tr></tbody></table>")
+
+        body.tag("<h2>Roles</h2>")
+        if participant.OrgDomainRoleClaims.isEmpty {
+            body.tag("<p class=\"muted\">None granted.</p>")
+        } else {
+            body.tag("<table><thead><tr><th>Authority</th><th>Registration</th><th>Role</th><th>Status</th></tr></thead><tbody>")
+            for claim in participant.OrgDomainRoleClaims {
+                cells([claim.AuthorityName, claim.RegistrationId, claim.Role, claim.Status], into: &body)
+            }
+            body.tag("</tbody></table>")
+        }
+
+        body.tag("<h2>Authorisation servers</h2>")
+        if participant.AuthorisationServers.isEmpty { body.tag("<p class=\"muted\">None registered.</p>") }
+        for server in participant.AuthorisationServers { describe(server, into: &body) }
+        return ConsolePage.render(title: "\(participant.OrganisationName) · \(directory)", body: body)
+    }
+
+    private static func describe(_ server: ParticipantEntry.Server, into body: inout HTMLDocument) {
+        body.tag("<h3>")
+        body.text(server.CustomerFriendlyName)
+        body.tag("</h3>")
+        if let description = server.CustomerFriendlyDescription {
+            body.tag("<p>")
+            body.text(description)
+            body.tag("</p>")
+        }
+        body.tag("<table><tbody>")
+        row("Issuer", server.Issuer, into: &body)
+        body.tag("<tr><th>Discovery</th><td>")
+        body.link(server.OpenIDDiscoveryDocument, server.OpenIDDiscoveryDocument)
+        body.tag("</td></tr>")
+        for (label, uri) in [("Developer portal", server.DeveloperPortalUri), ("Terms of service", server.TermsOfServiceUri)] {
+            guard let uri else { continue }
+            body.tag("<tr><th>")
+            body.text(label)
+            body.tag("</th><td>")
+            body.link(uri, uri)
+            body.tag("</td></tr>")
+        }
+        row("Dynamic client registration", server.SupportsDynamicClientRegistration ? "supported" : "not supported", into: &body)
+        row("CIBA", server.SupportsCiba ? "supported" : "not supported", into: &body)
+        body.tag("</tbody></table>")
+        guard !server.ApiResources.isEmpty else { return }
+        body.tag("<table><thead><tr><th>API family</th><th>Version</th><th>Certification</th><th>Endpoints</th></tr></thead><tbody>")
+        for resource in server.ApiResources {
+            body.tag("<tr><td>")
+            body.text(resource.ApiFamilyType)
+            body.tag("</td><td>")
+            body.text(resource.ApiVersion)
+            body.tag("</td><td>")
+            body.text(resource.ApiCertificationStatus)
+            body.tag("</td><td>")
+            for endpoint in resource.ApiDiscoveryEndpoints {
+                body.link(endpoint.ApiEndpoint, endpoint.ApiEndpoint)
+                body.tag("<br>")
+            }
+            body.tag("</td></tr>")
+        }
+        body.tag("</tbody></table>")
+    }
+
+    /// "FCA: ASPSP, AISP" for each authority, in the order the claims come.
+    static func roles(of participant: ParticipantEntry) -> String {
+        var authorities: [String] = []
+        var roles: [String: [String]] = [:]
+        for claim in participant.OrgDomainRoleClaims where claim.Status == RoleStatus.active.rawValue {
+            if roles[claim.AuthorityName] == nil { authorities.append(claim.AuthorityName) }
+            roles[claim.AuthorityName, default: []].append(claim.Role)
+        }
+        return authorities.map { "\($0): \(roles[$0]!.joined(separator: ", "))" }.joined(separator: "; ")
+    }
+
+    private static func row(_ label: String, _ value: String, into body: inout HTMLDocument) {
+        body.tag("<tr><th>")
+        body.text(label)
+        body.tag("</th><td>")
+        body.text(value)
+        body.tag("</td></tr>")
+    }
+
+    private static func cells(_ values: [String], into body: inout HTMLDocument) {
+        body.tag("<tr>")
+        for value in values {
+            body.tag("<td>")
+            body.text(value)
+            body.tag("</td>")
+        }
+        body.tag("</tr>")
+    }
+}
