@@ -35,6 +35,14 @@ struct ListingQuery: Sendable {
         }
     }
 
+    /// The audit trail's `after` cursor: the id of the last event already seen, 0 (the default) for
+    /// the start.
+    static func auditCursor(_ parameters: Parameters) throws -> Int64 {
+        guard let text = parameters.get("after") else { return 0 }
+        guard let value = Int64(text), value >= 0 else { throw DirectoryError.invalidInput("after must be a whole number") }
+        return value
+    }
+
     var isPaged: Bool { page != nil || pageSize != nil }
     var effectivePage: Int { page ?? 1 }
     var effectivePageSize: Int { pageSize ?? Self.defaultPageSize }

@@ -22,15 +22,39 @@ struct HTMLDocument {
         markup += "<a href=\"\(Self.escape(target))\">\(Self.escape(label))</a>"
     }
 
-    /// A link to one of this server's own pages or documents, built from path segments it escapes.
-    mutating func link(path segments: [String], _ label: String) {
-        let path =
-            "/"
-            + segments.map {
-                $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? ""
+    /// A link to one of this server's own pages or documents, built from path segments it escapes, and
+    /// a query this module writes (never data).
+    mutating func link(path segments: [String], query: String? = nil, _ label: String) {
+        let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
+        let path = "/" + segments.map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }.joined(separator: "/")
+        let target = path + (query.map { "?\($0)" } ?? "")
+        markup += "<a href=\"\(Self.escape(target))\">\(Self.escape(label))</a>"
+    }
+
+    /// A table of text cells with a heading row, or the `empty` sentence when there are no rows.
+    mutating func table(headings: [String], rows: [[String]], empty: String) {
+        guard !rows.isEmpty else {
+            tag("<p class=\"muted\">")
+            text(empty)
+            return tag("</p>")
+        }
+        tag("<table><thead><tr>")
+        for heading in headings {
+            tag("<th>")
+            text(heading)
+            tag("</th>")
+        }
+        tag("</tr></thead><tbody>")
+        for row in rows {
+            tag("<tr>")
+            for cell in row {
+                tag("<td>")
+                text(cell)
+                tag("</td>")
             }
-            .joined(separator: "/")
-        markup += "<a href=\"\(Self.escape(path))\">\(Self.escape(label))</a>"
+            tag("</tr>")
+        }
+        tag("</tbody></table>")
     }
 
     static func escape(_ value: String) -> String {
@@ -58,7 +82,8 @@ struct HTMLDocument {
 }
 
 /// The frame every console page shares, and the headers that lock it down: no script at all, no
-/// resource from anywhere, the one style sheet allowed by its hash, no framing, no referrer.
+/// resource from anywhere, the one style sheet allowed by its hash, forms only to this server, no
+/// framing, no referrer.
 enum ConsolePage {
     static let styleSheet: StaticString = """
         body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem 1.5rem;color:#1b1f24}
@@ -75,7 +100,7 @@ enum ConsolePage {
         let digest = Data(SHA256.hash(data: Data(styleSheet.description.utf8))).base64EncodedString()
         var fields = HTTPFields()
         fields[HTTPField.Name("Content-Security-Policy")!] =
-            "default-src 'none'; style-src 'sha256-\(digest)'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+            "default-src 'none'; style-src 'sha256-\(digest)'; img-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         fields[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         fields[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         return fields

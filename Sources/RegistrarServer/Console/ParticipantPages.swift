@@ -51,15 +51,9 @@ enum ParticipantPages {
         body.tag("</td></tr></tbody></table>")
 
         body.tag("<h2>Roles</h2>")
-        if participant.OrgDomainRoleClaims.isEmpty {
-            body.tag("<p class=\"muted\">None granted.</p>")
-        } else {
-            body.tag("<table><thead><tr><th>Authority</th><th>Registration</th><th>Role</th><th>Status</th></tr></thead><tbody>")
-            for claim in participant.OrgDomainRoleClaims {
-                cells([claim.AuthorityName, claim.RegistrationId, claim.Role, claim.Status], into: &body)
-            }
-            body.tag("</tbody></table>")
-        }
+        body.table(
+            headings: ["Authority", "Registration", "Role", "Status"],
+            rows: participant.OrgDomainRoleClaims.map { [$0.AuthorityName, $0.RegistrationId, $0.Role, $0.Status] }, empty: "None granted.")
 
         body.tag("<h2>Authorisation servers</h2>")
         if participant.AuthorisationServers.isEmpty { body.tag("<p class=\"muted\">None registered.</p>") }
@@ -128,15 +122,5 @@ enum ParticipantPages {
         body.tag("</th><td>")
         body.text(value)
         body.tag("</td></tr>")
-    }
-
-    private static func cells(_ values: [String], into body: inout HTMLDocument) {
-        body.tag("<tr>")
-        for value in values {
-            body.tag("<td>")
-            body.text(value)
-            body.tag("</td>")
-        }
-        body.tag("</tr>")
     }
 }

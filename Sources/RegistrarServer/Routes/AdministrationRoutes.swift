@@ -70,11 +70,7 @@ enum AdministrationRoutes {
         routes.add(.get, "/audit-events") { request, context in
             let caller = try context.requireCaller()
             let parameters = request.uri.queryParameters
-            let after: Int64 =
-                try parameters.get("after").map { text -> Int64 in
-                    guard let value = Int64(text), value >= 0 else { throw DirectoryError.invalidInput("after must be a whole number") }
-                    return value
-                } ?? 0
+            let after = try ListingQuery.auditCursor(parameters)
             let limit: Int =
                 try parameters.get("limit").map { text -> Int in
                     guard let value = Int(text), (1...1000).contains(value) else {

@@ -1,9 +1,11 @@
 import Directory
 import Foundation
+import HTTPTypes
 import Hummingbird
 
-/// The web console's public pages: the participant browser. Built from the same views as the
-/// participants document and cached the same way (per revision, strong ETag, 304).
+/// The web console. Public pages (the participant browser) are built from the same views as the
+/// participants document and cached the same way (per revision, strong ETag, 304); the operator's pages
+/// need a signed-in operator (`ConsoleSession`) and are never cached.
 enum ConsoleRoutes {
     static func register(on routes: inout RouteRegistrar, runtime: DirectoryRuntime) {
         let directory = runtime.configuration.publicURL
@@ -20,6 +22,65 @@ enum ConsoleRoutes {
                 ParticipantPages.detail(try await runtime.views.participant(id), directory: directory)
             }
         }
+
+        routes.add(.get, "/console/sign-in") { _, _ in
+            privatePage(OperatorPages.signIn(directory: directory))
+        }
+
+        routes.add(.post, "/console/sign-in") { request, _ in
+            guard ConsoleSession.isSameOrigin(request, runtime: runtime) else {
+                return privatePage(
+                    OperatorPages.signIn(directory: directory, problem: "Sign in from this server's own page."), status: .forbidden)
+            }
+            try HTTPExchange.requireMediaType(request, accepted: ["application/x-www-form-urlencoded"])
+            let form = try await HTTPExchange.body(of: request, limit: 4096)
+            guard let token = ConsoleSession.formField("token", in: form).map({ $0.trimmingCharacters(in: .whitespaces) }),
+                try await ConsoleSession.operatorCaller(token: token, runtime: runtime) != nil
+            else {
+                return privatePage(
+                    OperatorPages.signIn(directory: directory, problem: "That is not a working operator token."), status: .unauthorized)
+            }
+            return redirect(to: "/console/operator", cookie: ConsoleSession.signInCookie(token: token, runtime: runtime))
+        }
+
+        routes.add(.post, "/console/sign-out") { request, _ in
+            guard ConsoleSession.isSameOrigin(request, runtime: runtime) else {
+                return privatePage(
+                    OperatorPages.signIn(directory: directory, problem: "Sign out from this server's own page."), status: .forbidden)
+            }
+            return redirect(to: "/console", cookie: ConsoleSession.signOutCookie(runtime: runtime))
+        }
+
+        routes.add(.get, "/console/operator") { request, _ in
+            guard let caller = try await ConsoleSession.signedInOperator(request, runtime: runtime) else {
+                return redirect(to: "/console/sign-in", cookie: nil)
+            }
+            let after = try ListingQuery.auditCursor(request.uri.queryParameters)
+            let pageSize = 100
+            return privatePage(
+                OperatorPages.overview(
+                    operator: caller, anchors: try await runtime.trust.anchors(for: caller),
+                    events: try await runtime.directory.auditEvents(afterID: after, limit: pageSize, for: caller), after: after,
+                    pageSize: pageSize, directory: directory))
+        }
+    }
+
+    /// A page for one signed-in browser: never stored by a cache, and never in `DocumentCache` (whose
+    /// documents the fast paths serve to anyone).
+    private static func privatePage(_ body: Data, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = ConsolePage.headers
+        headers[.contentType] = ConsolePage.contentType
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// 303 See Other (RFC 9110 §15.4.4): after a form post the browser fetches the next page with GET.
+    private static func redirect(to path: String, cookie: String?) -> Response {
+        var headers = HTTPFields()
+        headers[.location] = path
+        headers[.cacheControl] = "no-store"
+        if let cookie { headers[.setCookie] = cookie }
+        return Response(status: .seeOther, headers: headers)
     }
 
     private static func page(for request: Request, runtime: DirectoryRuntime, build: () async throws -> Data) async throws -> Response {

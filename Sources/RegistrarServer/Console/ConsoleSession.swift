@@ -1,0 +1,96 @@
+import Directory
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// How an operator signs in to the console: an operator API token, posted once from the sign-in form and
+/// then carried in a cookie only the browser holds (`HttpOnly`), sent only to the console's own paths
+/// (`Path=/console`) and only from its own pages (`SameSite=Strict`). Nothing is kept on the server, so
+/// any node answers and revoking the token (`registrar tokens revoke`) signs the browser out at once.
+///
+/// The API never reads this cookie: API calls authenticate with `Authorization` alone, so a page
+/// elsewhere cannot make a browser act on the API with it. Forms that change anything are refused unless
+/// they come from this server's own origin (`requireSameOrigin`), on top of `SameSite`.
+enum ConsoleSession {
+    static let cookieName = "registrar_console"
+    /// A working day; signing in again costs one paste.
+    static let lifetime = 8 * 3600
+
+    /// The operator this request's cookie signs in, or nil (no cookie, or a token that is not an operator's).
+    static func signedInOperator(_ request: Request, runtime: DirectoryRuntime) async throws -> Caller? {
+        guard let token = cookie(named: cookieName, in: request.headers[values: .cookie]) else { return nil }
+        return try await operatorCaller(token: token, runtime: runtime)
+    }
+
+    /// An operator caller for `token`, or nil: organisation and client tokens do not open the console.
+    static func operatorCaller(token: String, runtime: DirectoryRuntime) async throws -> Caller? {
+        guard isTokenShaped(token), let caller = try await runtime.authenticate(bearer: token), case .operator = caller else { return nil }
+        return caller
+    }
+
+    /// `Set-Cookie` (RFC 6265 §4.1) that signs the browser in; `Secure` whenever the public URL is https.
+    static func signInCookie(token: String, runtime: DirectoryRuntime) -> String {
+        "\(cookieName)=\(token); Path=/console; Max-Age=\(lifetime); HttpOnly; SameSite=Strict\(secureAttribute(runtime))"
+    }
+
+    static func signOutCookie(runtime: DirectoryRuntime) -> String {
+        "\(cookieName)=; Path=/console; Max-Age=0; HttpOnly; SameSite=Strict\(secureAttribute(runtime))"
+    }
+
+    private static func secureAttribute(_ runtime: DirectoryRuntime) -> String {
+        runtime.configuration.publicURL.lowercased().hasPrefix("https://") ? "; Secure" : ""
+    }
+
+    /// A form post must come from a page of this server: its `Origin` (RFC 6454) is the public URL's,
+    /// or, from a browser that sends none, `Sec-Fetch-Site` says same-origin.
+    static func isSameOrigin(_ request: Request, runtime: DirectoryRuntime) -> Bool {
+        if let origin = request.headers[HTTPField.Name("Origin")!] {
+            return origin.lowercased() == Self.origin(of: runtime.configuration.publicURL)
+        }
+        return request.headers[HTTPField.Name("Sec-Fetch-Site")!] == "same-origin"
+    }
+
+    /// `scheme://host[:port]` of a URL, lower-cased, the default port left out.
+    static func origin(of url: String) -> String? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+            let host = components.host?.lowercased()
+        else { return nil }
+        let defaultPort = scheme == "https" ? 443 : 80
+        return "\(scheme)://\(host)" + (components.port.map { $0 == defaultPort ? "" : ":\($0)" } ?? "")
+    }
+
+    /// The value of one cookie among `Cookie` header lines (RFC 6265 §5.4: `name=value` pairs split by `; `).
+    static func cookie(named name: String, in headers: [String]) -> String? {
+        for line in headers {
+            for pair in line.split(separator: ";") {
+                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0] == name { return String(parts[1]) }
+            }
+        }
+        return nil
+    }
+
+    /// One field of an `application/x-www-form-urlencoded` body (the HTML form's encoding).
+    static func formField(_ name: String, in body: Data) -> String? {
+        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0] == name else { continue }
+            return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
+    }
+
+    /// API token secrets are short runs of letters, digits, `_` and `-`: anything else is not one, and is
+    /// never written into a `Set-Cookie` header.
+    static func isTokenShaped(_ token: String) -> Bool {
+        !token.isEmpty && token.utf8.count <= 256
+            && token.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+}
+
+extension UInt8 {
+    fileprivate var isASCIIAlphanumeric: Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
+    }
+}

@@ -1,0 +1,64 @@
+import Directory
+import Foundation
+
+/// The operator's pages: signing in, and what the directory trusts and what changed in it. Read-only
+/// for now; every change is still made with the `registrar` CLI or the API.
+enum OperatorPages {
+    static func signIn(directory: String, problem: String? = nil) -> Data {
+        var body = HTMLDocument()
+        body.tag("<h1>Operator sign-in</h1>")
+        if let problem {
+            body.tag("<p class=\"status\">")
+            body.text(problem)
+            body.tag("</p>")
+        }
+        body.tag("<p class=\"muted\">Paste an operator API token (<code>registrar tokens create --operator</code>). ")
+        body.tag("It stays in this browser, in a cookie sent only to the console.</p>")
+        body.tag("<form method=\"post\" action=\"/console/sign-in\"><p><label>Operator token ")
+        body.tag("<input type=\"password\" name=\"token\" autocomplete=\"off\" required></label></p>")
+        body.tag("<p><button type=\"submit\">Sign in</button></p></form><p>")
+        body.link(path: ["console"], "← Participants")
+        body.tag("</p>")
+        return ConsolePage.render(title: "Sign in · \(directory)", body: body)
+    }
+
+    /// Trust anchors, then one page of the audit trail from `after` (oldest first, as the API pages it).
+    static func overview(
+        operator caller: Caller, anchors: [TrustAnchor], events: [AuditEvent], after: Int64, pageSize: Int, directory: String
+    ) -> Data {
+        var body = HTMLDocument()
+        body.tag("<form method=\"post\" action=\"/console/sign-out\"><p class=\"muted\">Signed in as ")
+        body.text(caller.auditName)
+        body.tag(" <button type=\"submit\">Sign out</button> · ")
+        body.link(path: ["console"], "Participants")
+        body.tag("</p></form><h1>Operator console</h1>")
+
+        body.tag("<h2>Trust anchors</h2>")
+        body.table(
+            headings: ["Purpose", "Label", "Subject", "Valid until", "Source", "Id"],
+            rows: anchors.map {
+                [$0.purpose.rawValue, $0.label, $0.subject, Timestamp.format($0.notAfter), source(of: $0), $0.id]
+            }, empty: "None: no client certificate validates.")
+
+        body.tag("<h2>Audit trail</h2>")
+        body.table(
+            headings: ["#", "At", "Actor", "Action", "Subject"],
+            rows: events.map { [String($0.id), Timestamp.format($0.at), $0.actor, $0.action, "\($0.subjectType) \($0.subjectID)"] },
+            empty: "No events after this point.")
+        body.tag("<p>")
+        if after > 0 {
+            body.link(path: ["console", "operator"], "From the start")
+            body.tag(" · ")
+        }
+        if events.count == pageSize, let last = events.last {
+            body.link(path: ["console", "operator"], query: "after=\(last.id)", "Later events →")
+        }
+        body.tag("</p>")
+        return ConsolePage.render(title: "Operator console · \(directory)", body: body)
+    }
+
+    private static func source(of anchor: TrustAnchor) -> String {
+        guard let list = anchor.source.trustedList else { return anchor.source.kind.rawValue }
+        return "trusted list \(list.list) #\(list.sequenceNumber): \(list.providerName), \(list.serviceName)"
+    }
+}
