@@ -11,9 +11,10 @@ struct RevisionRefreshMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let response = try await next(request, context)
-        // Only a successful request can have written; a refused one changed nothing. Registrations move
-        // their own ledger, never the directory's revision, so they skip the read.
-        if request.method != .get, request.method != .head, (200..<300).contains(response.status.code),
+        // Only a successful request can have written (2xx, or the console's 303 after a form); a refused
+        // one changed nothing. Registrations move their own ledger, never the directory's revision, so
+        // they skip the read.
+        if request.method != .get, request.method != .head, (200..<400).contains(response.status.code),
             !RegistrationRoutes.isRegistrationPath(request.uri.path)
         {
             try? await runtime.refreshRevision()

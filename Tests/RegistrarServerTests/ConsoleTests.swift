@@ -17,8 +17,8 @@ import Testing
         let style_sha256: String
         let unclosed: [String]
 
-        static func of(_ url: String) async throws -> PageReading {
-            let result = try await Witness.python("read_html_page.py", [url])
+        static func of(_ url: String, cookie: String? = nil) async throws -> PageReading {
+            let result = try await Witness.python("read_html_page.py", [url] + (cookie.map { [$0] } ?? []))
             return try JSONDecoder().decode(PageReading.self, from: Data(result.output.utf8))
         }
     }

@@ -1,6 +1,8 @@
+import ChildProcess
 import Directory
 import Foundation
 import HTTPTypes
+import PKI
 import Testing
 
 @testable import RegistrarServer
@@ -44,6 +46,12 @@ import Testing
             let page = try await live.get("/console/operator", headers: withCookie(cookie))
             #expect(page.status == .ok)
             #expect(page.headers[.cacheControl] == "no-store")
+            if Witness.pythonAvailable || Witness.strict {
+                let read = try await ConsoleTests.PageReading.of(
+                    "\(live.baseURL)/console/operator", cookie: String(cookie.split(separator: ";")[0]))
+                #expect(read.status == 200 && read.unclosed.isEmpty, "\(read.unclosed)")
+                #expect(!read.start_tags.contains("script") && read.start_tags.filter { $0 == "form" }.count >= 3)
+            }
             #expect(page.text.contains("Signed in as operator:"))
             #expect(page.text.contains("organisation.create"), "the seed's audit events")
             let anchors = try await live.get("/trust-anchors", token: live.credentials.operatorToken).json([[String: JSONAny]].self)
@@ -112,6 +120,93 @@ import Testing
             #expect(try await live.request(.delete, "/tokens/\(tokenID)", token: live.credentials.operatorToken).status == .noContent)
             let revoked = try await live.get("/console/operator", headers: withCookie(cookie))
             #expect(revoked.status == .seeOther && revoked.headers[.location] == "/console/sign-in")
+        }
+    }
+
+    /// Posts a console form as the browser would: from this server's origin, with the sign-in cookie.
+    func post(_ live: LiveDirectory, _ path: String, form: [(String, String)], cookie: String?, origin: String? = nil) async throws
+        -> LiveDirectory.Reply
+    {
+        var headers = cookie.map(withCookie) ?? HTTPFields()
+        headers[Self.origin] = origin ?? live.baseURL
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let body = form.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        return try await live.request(
+            .post, path, headers: headers, body: Data(body.utf8), contentType: "application/x-www-form-urlencoded")
+    }
+
+    func organisationStatus(_ live: LiveDirectory, _ id: String) async throws -> String? {
+        try await live.get("/participants/\(id)").object()["Status"] as? String
+    }
+
+    @Test func anOperatorChangesAnOrganisationsStatusFromTheConsoleUnderTheLifecycleRules() async throws {
+        try await LiveDirectory.run { live in
+            let provider = live.credentials.providerOrganisationID
+            let cookie = try #require(try await signIn(live, token: live.credentials.operatorToken).headers[.setCookie])
+            let page = try await live.get("/console/operator", headers: withCookie(cookie))
+            #expect(page.text.contains(#"action="/console/operator/organisations/\#(provider)/status""#))
+            let path = "/console/operator/organisations/\(provider)/status"
+
+            // Refused before anything is read: another origin, no sign-in.
+            let forged = try await post(live, path, form: [("status", "Revoked")], cookie: cookie, origin: "https://evil.example")
+            #expect(forged.status == .forbidden)
+            let anonymous = try await post(live, path, form: [("status", "Revoked")], cookie: nil)
+            #expect(anonymous.status == .unauthorized)
+            #expect(try await organisationStatus(live, provider) == "Active")
+
+            let suspended = try await post(live, path, form: [("status", "Suspended")], cookie: cookie)
+            #expect(suspended.status == .seeOther && suspended.headers[.location] == "/console/operator#organisations")
+            #expect(try await organisationStatus(live, provider) == "Suspended")
+            let audit = try await live.get("/audit-events?limit=1000", token: live.credentials.operatorToken).text
+            #expect(audit.contains("organisation.status"))
+
+            #expect(try await post(live, path, form: [("status", "Revoked")], cookie: cookie).status == .seeOther)
+            // Revoked is final: the domain's rule answers, as a page with the API's status and words.
+            let back = try await post(live, path, form: [("status", "Active")], cookie: cookie)
+            #expect(back.status.code / 100 == 4 && back.text.contains("Not changed"), "\(back.status) \(back.text)")
+            #expect(try await organisationStatus(live, provider) == "Revoked")
+            let nonsense = try await post(live, path, form: [("status", "<Happy>")], cookie: cookie)
+            #expect(nonsense.status == .badRequest && nonsense.text.contains("status must be one of"))
+            #expect(!nonsense.text.contains("<Happy>"))
+            let final = try await live.get("/console/operator", headers: withCookie(cookie))
+            #expect(!final.text.contains(#"action="/console/operator/organisations/\#(provider)/status""#), "no form for a final status")
+        }
+    }
+
+    @Test func anOperatorAddsAndRemovesATrustAnchorFromTheConsole() async throws {
+        try await LiveDirectory.run { live in
+            let qtsp = try await ForeignQTSP.make(with: try OpenSSLCommand())
+            let cookie = try #require(try await signIn(live, token: live.credentials.operatorToken).headers[.setCookie])
+            func anchors() async throws -> [TrustAnchor] {
+                try await live.get("/trust-anchors", token: live.credentials.operatorToken).json([TrustAnchor].self)
+            }
+            let before = try await anchors()
+
+            let added = try await post(
+                live, "/console/operator/trust-anchors",
+                form: [("purpose", "qwac"), ("label", "Example QTSP"), ("certificate", qtsp.rootPEM)],
+                cookie: cookie)
+            #expect(added.status == .seeOther && added.headers[.location] == "/console/operator#trust-anchors", "\(added.text)")
+            let anchor = try #require(try await anchors().first { $0.label == "Example QTSP" })
+            #expect(anchor.purpose == .qwac && anchor.source.kind == .manual)
+            #expect(try await live.get("/console/operator", headers: withCookie(cookie)).text.contains(anchor.id))
+
+            let leaf = try await post(
+                live, "/console/operator/trust-anchors", form: [("purpose", "qwac"), ("certificate", qtsp.qwacPEM)], cookie: cookie)
+            #expect(leaf.status == .badRequest && leaf.text.contains("not a CA certificate"))
+            let again = try await post(
+                live, "/console/operator/trust-anchors", form: [("purpose", "qwac"), ("certificate", qtsp.rootPEM)], cookie: cookie)
+            #expect(again.status == .conflict)
+
+            let removal = "/console/operator/trust-anchors/\(anchor.id)/remove"
+            let unconfirmed = try await post(live, removal, form: [], cookie: cookie)
+            #expect(unconfirmed.status == .badRequest && unconfirmed.text.contains("sure"))
+            #expect(try await anchors().contains { $0.id == anchor.id })
+            #expect(try await post(live, removal, form: [("confirm", "yes")], cookie: cookie, origin: "null").status == .forbidden)
+            let removed = try await post(live, removal, form: [("confirm", "yes")], cookie: cookie)
+            #expect(removed.status == .seeOther)
+            #expect(try await anchors().map(\.id) == before.map(\.id))
+            #expect(try await post(live, removal, form: [("confirm", "yes")], cookie: cookie).status == .notFound)
         }
     }
 

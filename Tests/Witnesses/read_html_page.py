@@ -2,7 +2,7 @@
 then prints what a person would see and what could run, as JSON:
   {"status", "csp", "start_tags", "text", "links", "style_sha256", "unclosed"}
 
-usage: read_html_page.py URL
+usage: read_html_page.py URL [COOKIE]   (COOKIE: name=value, sent as the Cookie header)
 """
 import base64
 import hashlib
@@ -45,7 +45,10 @@ class Reader(HTMLParser):
         (self.styles if self.in_style else self.text).append(data)
 
 
-with urllib.request.urlopen(sys.argv[1], timeout=10) as response:
+request = urllib.request.Request(sys.argv[1])
+if len(sys.argv) > 2:
+    request.add_header("Cookie", sys.argv[2])
+with urllib.request.urlopen(request, timeout=10) as response:
     status, csp = response.status, response.headers.get("Content-Security-Policy")
     page = response.read().decode("utf-8")
 reader = Reader()

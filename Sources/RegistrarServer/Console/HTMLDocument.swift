@@ -25,14 +25,26 @@ struct HTMLDocument {
     /// A link to one of this server's own pages or documents, built from path segments it escapes, and
     /// a query this module writes (never data).
     mutating func link(path segments: [String], query: String? = nil, _ label: String) {
-        let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
-        let path = "/" + segments.map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }.joined(separator: "/")
-        let target = path + (query.map { "?\($0)" } ?? "")
+        let target = Self.path(segments) + (query.map { "?\($0)" } ?? "")
         markup += "<a href=\"\(Self.escape(target))\">\(Self.escape(label))</a>"
     }
 
-    /// A table of text cells with a heading row, or the `empty` sentence when there are no rows.
-    mutating func table(headings: [String], rows: [[String]], empty: String) {
+    /// Opens a form that posts to one of this server's paths (closed with `tag("</form>")`).
+    mutating func form(posting segments: [String]) {
+        markup += "<form method=\"post\" action=\"\(Self.escape(Self.path(segments)))\">"
+    }
+
+    /// An absolute path from segments, each percent-encoded so that data cannot add a segment or a query.
+    static func path(_ segments: [String]) -> String {
+        let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
+        return "/" + segments.map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }.joined(separator: "/")
+    }
+
+    /// A table of text cells with a heading row, or the `empty` sentence when there are no rows;
+    /// `trailing` writes one more cell's content for row `n` (a form, say).
+    mutating func table(
+        headings: [String], rows: [[String]], empty: String, trailing: ((Int, inout HTMLDocument) -> Void)? = nil
+    ) {
         guard !rows.isEmpty else {
             tag("<p class=\"muted\">")
             text(empty)
@@ -44,12 +56,18 @@ struct HTMLDocument {
             text(heading)
             tag("</th>")
         }
+        if trailing != nil { tag("<th></th>") }
         tag("</tr></thead><tbody>")
-        for row in rows {
+        for (index, row) in rows.enumerated() {
             tag("<tr>")
             for cell in row {
                 tag("<td>")
                 text(cell)
+                tag("</td>")
+            }
+            if let trailing {
+                tag("<td>")
+                trailing(index, &self)
                 tag("</td>")
             }
             tag("</tr>")

@@ -1,5 +1,6 @@
 import Directory
 import Foundation
+import PKI
 
 /// The operator's pages: signing in, and what the directory trusts and what changed in it. Read-only
 /// for now; every change is still made with the `registrar` CLI or the API.
@@ -22,9 +23,11 @@ enum OperatorPages {
         return ConsolePage.render(title: "Sign in · \(directory)", body: body)
     }
 
-    /// Trust anchors, then one page of the audit trail from `after` (oldest first, as the API pages it).
+    /// Organisations and their statuses, trust anchors, then one page of the audit trail from `after`
+    /// (oldest first, as the API pages it). Each change is a form that posts to `/console/operator/…`.
     static func overview(
-        operator caller: Caller, anchors: [TrustAnchor], events: [AuditEvent], after: Int64, pageSize: Int, directory: String
+        operator caller: Caller, organisations: [Organisation], anchors: [TrustAnchor], events: [AuditEvent], after: Int64, pageSize: Int,
+        directory: String
     ) -> Data {
         var body = HTMLDocument()
         body.tag("<form method=\"post\" action=\"/console/sign-out\"><p class=\"muted\">Signed in as ")
@@ -33,12 +36,26 @@ enum OperatorPages {
         body.link(path: ["console"], "Participants")
         body.tag("</p></form><h1>Operator console</h1>")
 
-        body.tag("<h2>Trust anchors</h2>")
+        body.tag("<h2 id=\"organisations\">Organisations</h2>")
+        body.table(
+            headings: ["Organisation", "Country", "Status", "Id"],
+            rows: organisations.map { [$0.legalName, $0.country, $0.status.rawValue, $0.id] }, empty: "None yet."
+        ) { index, cell in
+            statusForm(for: organisations[index], into: &cell)
+        }
+
+        body.tag("<h2 id=\"trust-anchors\">Trust anchors</h2>")
         body.table(
             headings: ["Purpose", "Label", "Subject", "Valid until", "Source", "Id"],
             rows: anchors.map {
                 [$0.purpose.rawValue, $0.label, $0.subject, Timestamp.format($0.notAfter), source(of: $0), $0.id]
-            }, empty: "None: no client certificate validates.")
+            }, empty: "None: no client certificate validates."
+        ) { index, cell in
+            cell.form(posting: ["console", "operator", "trust-anchors", anchors[index].id, "remove"])
+            cell.tag("<label><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required> sure</label> ")
+            cell.tag("<button type=\"submit\">Remove</button></form>")
+        }
+        addAnchorForm(into: &body)
 
         body.tag("<h2>Audit trail</h2>")
         body.table(
@@ -55,6 +72,45 @@ enum OperatorPages {
         }
         body.tag("</p>")
         return ConsolePage.render(title: "Operator console · \(directory)", body: body)
+    }
+
+    /// The statuses an organisation may move to (`OrganisationStatus.allowedNextStatuses`), or a note
+    /// that its status is final.
+    private static func statusForm(for organisation: Organisation, into cell: inout HTMLDocument) {
+        let next = OrganisationStatus.allCases.filter(organisation.status.allowedNextStatuses.contains)
+        guard !next.isEmpty else { return cell.tag("<span class=\"muted\">final</span>") }
+        cell.form(posting: ["console", "operator", "organisations", organisation.id, "status"])
+        cell.tag("<select name=\"status\" aria-label=\"New status\">")
+        for status in next {
+            cell.tag("<option>")
+            cell.text(status.rawValue)
+            cell.tag("</option>")
+        }
+        cell.tag("</select> <button type=\"submit\">Change</button></form>")
+    }
+
+    private static func addAnchorForm(into body: inout HTMLDocument) {
+        body.form(posting: ["console", "operator", "trust-anchors"])
+        body.tag("<p><label>Purpose <select name=\"purpose\">")
+        for purpose in CertificatePurpose.allCases {
+            body.tag("<option>")
+            body.text(purpose.rawValue)
+            body.tag("</option>")
+        }
+        body.tag("</select></label> <label>Label <input name=\"label\" maxlength=\"200\"></label></p>")
+        body.tag("<p><label>Certificate (PEM)<br><textarea name=\"certificate\" rows=\"6\" cols=\"70\" required></textarea></label></p>")
+        body.tag("<p><button type=\"submit\">Add trust anchor</button></p></form>")
+    }
+
+    /// What became of a change the operator asked for, when it did not succeed.
+    static func refused(_ detail: String, directory: String) -> Data {
+        var body = HTMLDocument()
+        body.tag("<h1>Not changed</h1><p class=\"status\">")
+        body.text(detail)
+        body.tag("</p><p>")
+        body.link(path: ["console", "operator"], "← Operator console")
+        body.tag("</p>")
+        return ConsolePage.render(title: "Not changed · \(directory)", body: body)
     }
 
     private static func source(of anchor: TrustAnchor) -> String {

@@ -2,6 +2,7 @@ import Directory
 import Foundation
 import HTTPTypes
 import Hummingbird
+import PKI
 
 /// The web console. Public pages (the participant browser) are built from the same views as the
 /// participants document and cached the same way (per revision, strong ETag, 304); the operator's pages
@@ -51,6 +52,8 @@ enum ConsoleRoutes {
             return redirect(to: "/console", cookie: ConsoleSession.signOutCookie(runtime: runtime))
         }
 
+        registerOperatorActions(on: &routes, runtime: runtime)
+
         routes.add(.get, "/console/operator") { request, _ in
             guard let caller = try await ConsoleSession.signedInOperator(request, runtime: runtime) else {
                 return redirect(to: "/console/sign-in", cookie: nil)
@@ -59,10 +62,64 @@ enum ConsoleRoutes {
             let pageSize = 100
             return privatePage(
                 OperatorPages.overview(
-                    operator: caller, anchors: try await runtime.trust.anchors(for: caller),
+                    operator: caller, organisations: try await runtime.directory.organisations(for: caller),
+                    anchors: try await runtime.trust.anchors(for: caller),
                     events: try await runtime.directory.auditEvents(afterID: after, limit: pageSize, for: caller), after: after,
                     pageSize: pageSize, directory: directory))
         }
+    }
+
+    /// The operator's changes: the same domain calls as the API's, from the console's forms.
+    private static func registerOperatorActions(on routes: inout RouteRegistrar, runtime: DirectoryRuntime) {
+        routes.add(.post, "/console/operator/organisations/{organisationId}/status") { request, context in
+            let id = try HTTPExchange.parameter("organisationId", in: context)
+            return try await operatorAction(request, runtime: runtime, returningTo: "organisations") { caller, form in
+                let status: OrganisationStatus = try InputRules.choice(form("status") ?? "", field: "status")
+                _ = try await runtime.directory.setOrganisationStatus(id, to: status, by: caller)
+            }
+        }
+
+        routes.add(.post, "/console/operator/trust-anchors") { request, _ in
+            try await operatorAction(request, runtime: runtime, returningTo: "trust-anchors") { caller, form in
+                let purpose: CertificatePurpose = try InputRules.choice(form("purpose") ?? "", field: "purpose")
+                let label = form("label").flatMap { $0.isEmpty ? nil : $0 }
+                _ = try await runtime.trust.add(Data((form("certificate") ?? "").utf8), purpose: purpose, label: label, by: caller)
+            }
+        }
+
+        routes.add(.post, "/console/operator/trust-anchors/{anchorId}/remove") { request, context in
+            let id = try HTTPExchange.parameter("anchorId", in: context)
+            return try await operatorAction(request, runtime: runtime, returningTo: "trust-anchors") { caller, form in
+                guard form("confirm") == "yes" else { throw DirectoryError.invalidInput("tick “sure” to remove a trust anchor") }
+                _ = try await runtime.trust.remove(id, by: caller)
+            }
+        }
+    }
+
+    /// Runs one change posted from a console form: from this server's origin, by a signed-in operator.
+    /// Success goes back to the operator page (303); a refusal the API would answer with a 4xx problem is
+    /// shown as a page with the same status and words.
+    private static func operatorAction(
+        _ request: Request, runtime: DirectoryRuntime, returningTo section: String,
+        _ change: (Caller, (String) -> String?) async throws -> Void
+    ) async throws -> Response {
+        let directory = runtime.configuration.publicURL
+        guard ConsoleSession.isSameOrigin(request, runtime: runtime) else {
+            return privatePage(
+                OperatorPages.refused("Make changes from this server's own pages.", directory: directory), status: .forbidden)
+        }
+        guard let caller = try await ConsoleSession.signedInOperator(request, runtime: runtime) else {
+            return privatePage(OperatorPages.signIn(directory: directory, problem: "Sign in again to make changes."), status: .unauthorized)
+        }
+        try HTTPExchange.requireMediaType(request, accepted: ["application/x-www-form-urlencoded"])
+        let body = try await HTTPExchange.body(of: request, limit: runtime.configuration.maxRequestBodyBytes)
+        do {
+            try await change(caller) { ConsoleSession.formField($0, in: body) }
+        } catch {
+            guard let (problem, _) = Problem.from(error), problem.status < 500 else { throw error }
+            return privatePage(OperatorPages.refused(problem.detail, directory: directory), status: .init(code: problem.status))
+        }
+        return redirect(to: "/console/operator#\(section)", cookie: nil)
     }
 
     /// A page for one signed-in browser: never stored by a cache, and never in `DocumentCache` (whose
