@@ -13,11 +13,7 @@ import Testing
     static let origin = HTTPField.Name("Origin")!
 
     func signIn(_ live: LiveDirectory, token: String, origin: String? = nil) async throws -> LiveDirectory.Reply {
-        var headers = HTTPFields()
-        headers[Self.origin] = origin ?? live.baseURL
-        let form = "token=" + (token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-        return try await live.request(
-            .post, "/console/sign-in", headers: headers, body: Data(form.utf8), contentType: "application/x-www-form-urlencoded")
+        try await post(live, "/console/sign-in", form: [("token", token)], cookie: nil, origin: origin)
     }
 
     func withCookie(_ setCookie: String) -> HTTPFields {
@@ -63,11 +59,7 @@ import Testing
             #expect(later.status == .ok && later.text.contains(#"href="/console/operator">From the start"#))
             #expect(try await live.get("/console/operator?after=-1", headers: withCookie(cookie)).status == .badRequest)
 
-            let signedOut = try await live.request(
-                .post, "/console/sign-out",
-                headers: {
-                    var h = withCookie(cookie); h[Self.origin] = live.baseURL; return h
-                }())
+            let signedOut = try await post(live, "/console/sign-out", form: [], cookie: cookie)
             #expect(signedOut.status == .seeOther && signedOut.headers[.location] == "/console")
             #expect(signedOut.headers[.setCookie]?.contains("Max-Age=0") == true)
         }

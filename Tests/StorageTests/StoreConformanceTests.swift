@@ -7,6 +7,15 @@ import Testing
 @Suite struct StoreConformanceTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
+    /// A new store of `backend` with one record committed (at revision 1).
+    func storeHolding(id: String, name: String, on backend: StoreBackend) async throws -> any DirectoryStore {
+        let store = try await backend.makeStore()
+        var changes = ChangeSet(actor: "test", at: now)
+        try changes.insert(TestRecord(id: id, name: name, updatedAt: now))
+        try await store.apply(changes)
+        return store
+    }
+
     @Test(arguments: StoreBackend.available)
     func emptyStoreIsAtRevisionZero(backend: StoreBackend) async throws {
         let store = try await backend.makeStore()
@@ -32,10 +41,7 @@ import Testing
 
     @Test(arguments: StoreBackend.available)
     func duplicateInsertFailsAndWritesNothingOfItsChangeSet(backend: StoreBackend) async throws {
-        let store = try await backend.makeStore()
-        var first = ChangeSet(actor: "test", at: now)
-        try first.insert(TestRecord(id: "a", name: "first", updatedAt: now))
-        try await store.apply(first)
+        let store = try await storeHolding(id: "a", name: "first", on: backend)
 
         var second = ChangeSet(actor: "test", at: now)
         try second.insert(TestRecord(id: "b", name: "would be lost", updatedAt: now))
@@ -54,10 +60,7 @@ import Testing
     /// failing one takes none of the others with it, and each committed one has a revision of its own.
     @Test(arguments: StoreBackend.available)
     func concurrentChangeSetsEachCommitWholeOrNotAtAll(backend: StoreBackend) async throws {
-        let store = try await backend.makeStore()
-        var seed = ChangeSet(actor: "test", at: now)
-        try seed.insert(TestRecord(id: "taken", name: "seed", updatedAt: now))
-        try await store.apply(seed)
+        let store = try await storeHolding(id: "taken", name: "seed", on: backend)
         let now = self.now
         let outcomes = try await withThrowingTaskGroup(of: Int64?.self) { group in
             for index in 0..<40 {
@@ -84,10 +87,7 @@ import Testing
 
     @Test(arguments: StoreBackend.available)
     func staleUpdateIsRefusedAsConcurrentModification(backend: StoreBackend) async throws {
-        let store = try await backend.makeStore()
-        var create = ChangeSet(actor: "test", at: now)
-        try create.insert(TestRecord(id: "a", name: "v1", updatedAt: now))
-        try await store.apply(create)
+        let store = try await storeHolding(id: "a", name: "v1", on: backend)
         let read = try #require(try await store.record(TestRecord.self, id: "a"))
 
         var winner = ChangeSet(actor: "test", at: now)
@@ -103,10 +103,7 @@ import Testing
 
     @Test(arguments: StoreBackend.available)
     func deleteNeedsTheCurrentRevision(backend: StoreBackend) async throws {
-        let store = try await backend.makeStore()
-        var create = ChangeSet(actor: "test", at: now)
-        try create.insert(TestRecord(id: "a", name: "v1", updatedAt: now))
-        try await store.apply(create)
+        let store = try await storeHolding(id: "a", name: "v1", on: backend)
         let read = try #require(try await store.record(TestRecord.self, id: "a"))
         var delete = ChangeSet(actor: "test", at: now)
         delete.delete(read)
