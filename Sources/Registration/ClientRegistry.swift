@@ -68,8 +68,8 @@ public struct ClientRegistry: Sendable {
 
     // MARK: RFC 7592
 
-    public func read(_ clientID: String, token: String?, at now: Date) async throws -> Response {
-        let client = try await authorise(clientID, token: token, at: now).record
+    public func read(_ clientID: String, token: String?, certificate: Certificate?, at now: Date) async throws -> Response {
+        let client = try await authorise(clientID, token: token, certificate: certificate, at: now).record
         return Response(client: client, registrationAccessToken: nil, registrationClientURI: uri(of: client.id))
     }
 
@@ -77,7 +77,7 @@ public struct ClientRegistry: Sendable {
     public func update(_ clientID: String, token: String?, with request: RegistrationRequest, certificate: Certificate?, at now: Date)
         async throws -> Response
     {
-        let stored = try await authorise(clientID, token: token, at: now)
+        let stored = try await authorise(clientID, token: token, certificate: certificate, at: now)
         if let named = try request.metadata.string("client_id"), named != clientID {
             throw OAuthError.invalidClientMetadata("client_id in the body differs from the client being updated")
         }
@@ -100,8 +100,8 @@ public struct ClientRegistry: Sendable {
         return Response(client: updated, registrationAccessToken: secret, registrationClientURI: uri(of: clientID))
     }
 
-    public func delete(_ clientID: String, token: String?, at now: Date) async throws {
-        let stored = try await authorise(clientID, token: token, at: now)
+    public func delete(_ clientID: String, token: String?, certificate: Certificate?, at now: Date) async throws {
+        let stored = try await authorise(clientID, token: token, certificate: certificate, at: now)
         var changes = ChangeSet(actor: "software:\(stored.record.softwareID)", at: now)
         changes.delete(stored)
         for token in try await store.records(RegistrationAccessToken.self, ownerID: clientID) { changes.delete(token) }
@@ -136,7 +136,8 @@ public struct ClientRegistry: Sendable {
 
     /// RFC 7592 §2: the token must be this client's and not expired. A token presented for a client that
     /// does not exist, or for another client, is revoked; either way the answer is 401 `invalid_token`.
-    func authorise(_ clientID: String, token: String?, at now: Date) async throws -> Stored<RegisteredClient> {
+    /// The token is bound to the client's certificate as well (`ManagementCertificateBinding`).
+    func authorise(_ clientID: String, token: String?, certificate: Certificate?, at now: Date) async throws -> Stored<RegisteredClient> {
         guard let token, token.utf8.count <= 256 else {
             throw OAuthError.invalidToken("a registration access token (Authorization: Bearer …) is required")
         }
@@ -157,6 +158,7 @@ public struct ClientRegistry: Sendable {
         if let presented, presented.record.hasExpired(at: now) {
             throw OAuthError.invalidToken("the registration access token has expired")
         }
+        try ManagementCertificateBinding.check(certificate, for: client.record)
         return client
     }
 

@@ -88,17 +88,20 @@ public enum MetadataChecks {
         }
     }
 
-    /// The certificate belongs to the software: its subject's UID or CN is the SSA's software_id.
+    /// The certificate belongs to the software: its subject's UID or CN is the SSA's software_id. Without
+    /// it, software A's SSA could be replayed by whoever holds software B's transport certificate.
     public static let certificateNamesTheSoftware = RegistrationCheck("client certificate names the software") { context, _ in
         let ssa = try context.requireSSA()
         guard let certificate = context.certificate else { return }
-        let names = [
-            certificate.subject.firstValue(of: PKIObjectIdentifier.userID),
-            certificate.subject.firstValue(of: .RDNAttributeType.commonName),
-        ]
-        guard names.contains(ssa.softwareID) else {
+        guard let softwareID = ssa.softwareID, Self.certificate(certificate, namesSoftware: softwareID) else {
             throw OAuthError.invalidClientMetadata("the client certificate's UID or CN is not the software_id \(ssa.softwareID ?? "")")
         }
+    }
+
+    /// The subject's UID or CN is the software's id: how every profile's transport certificates name it.
+    static func certificate(_ certificate: Certificate, namesSoftware softwareID: String) -> Bool {
+        [certificate.subject.firstValue(of: PKIObjectIdentifier.userID), certificate.subject.firstValue(of: .RDNAttributeType.commonName)]
+            .contains(softwareID)
     }
 
     /// Certificates issued before this day name the organisation in OU, not in organizationIdentifier

@@ -58,7 +58,8 @@ public struct RegistrationProfile: Sendable {
             RequestChecks.signed, MetadataChecks.clientCertificatePresented, SoftwareStatementChecks.present,
             SoftwareStatementChecks.signedByTrustedIssuer, SoftwareStatementChecks.notExpired, SoftwareStatementChecks.softwareStillActive,
             RequestChecks.signedBySoftwareKey, RequestChecks.claimsNameThisExchange, RequestChecks.softwareIDMatches,
-            MetadataChecks.redirectURIsWithinSSA(takeSSAsWhenOmitted: true), MetadataChecks.keysByReferenceOnly,
+            MetadataChecks.certificateNamesTheSoftware, MetadataChecks.redirectURIsWithinSSA(takeSSAsWhenOmitted: true),
+            MetadataChecks.keysByReferenceOnly,
             MetadataChecks.tokenEndpointAuthentication,
             MetadataChecks.allowedValues([
                 "grant_types": ["authorization_code", "client_credentials", "refresh_token"],

@@ -142,11 +142,14 @@ extension LiveDirectory {
     /// Issues a certificate for the sandbox software over the API from a CSR openssl made; the key stays
     /// in `NAME.key`, the certificate is written to `NAME.pem` (NAME is the purpose unless given).
     /// Returns the record and its DER.
-    func issueCertificate(_ purpose: String, name: String? = nil, openssl: OpenSSLCommand) async throws -> (IssuedCertificate, Data) {
+    /// A certificate from the directory CA for `software` (the sandbox software by default), written to `{name}.pem`.
+    func issueCertificate(_ purpose: String, name: String? = nil, software: String? = nil, openssl: OpenSSLCommand) async throws -> (
+        IssuedCertificate, Data
+    ) {
         let name = name ?? purpose
         let csr = try await openssl.makeCSR(name: name, key: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
-        let path =
-            "/organisations/\(credentials.providerOrganisationID)/software-statements/\(credentials.softwareStatementID)/certificates?purpose=\(purpose)"
+        let software = software ?? credentials.softwareStatementID
+        let path = "/organisations/\(credentials.providerOrganisationID)/software-statements/\(software)/certificates?purpose=\(purpose)"
         let issued = try await request(
             .post, path, token: credentials.providerToken, body: Data(csr.utf8), contentType: "application/pkcs10"
         )

@@ -213,7 +213,7 @@ import X509
         let second = try await registry.register(
             try RegistrationRequest.decode(body, mediaType: "application/json"), certificate: certificate, at: now)
         await #expect(throws: DirectoryError.self) { _ = try await clients.setStatus(first, to: .active, by: .commandLine(user: "test")) }
-        try await registry.delete(second.client.id, token: second.registrationAccessToken, at: now)
+        try await registry.delete(second.client.id, token: second.registrationAccessToken, certificate: certificate, at: now)
         #expect(try await clients.setStatus(first, to: .active, by: .commandLine(user: "test")).status == .active)
     }
 

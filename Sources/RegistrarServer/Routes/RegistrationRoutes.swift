@@ -22,7 +22,9 @@ enum RegistrationRoutes {
         }
 
         routes.add(.get, item) { request, context in
-            let response = try await registry.read(try HTTPExchange.parameter("clientId", in: context), token: bearer(request), at: Date())
+            let response = try await registry.read(
+                try HTTPExchange.parameter("clientId", in: context), token: bearer(request), certificate: context.clientCertificate?.leaf,
+                at: Date())
             return try json(response, status: .ok)
         }
 
@@ -36,7 +38,9 @@ enum RegistrationRoutes {
         }
 
         routes.add(.delete, item) { request, context in
-            try await registry.delete(try HTTPExchange.parameter("clientId", in: context), token: bearer(request), at: Date())
+            try await registry.delete(
+                try HTTPExchange.parameter("clientId", in: context), token: bearer(request), certificate: context.clientCertificate?.leaf,
+                at: Date())
             var headers = HTTPFields()
             headers[.cacheControl] = "no-store"
             return Response(status: .noContent, headers: headers)
