@@ -27,6 +27,7 @@ public final class SQLiteDirectoryStore: DirectoryStore {
         let log = WriteAheadLog()
         self.log = log
         commits = GroupCommit(afterBatch: log.checkpointIfLong)
+        try DatabaseFilePermissions.secure(databaseAt: path)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             var migrator = DatabaseMigrator()

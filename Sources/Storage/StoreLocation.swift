@@ -27,6 +27,14 @@ public enum StoreLocation: Sendable, Equatable {
         }
     }
 
+    /// The SQLite data folder when other users may enter it: the database files are kept 0600 whatever
+    /// the folder allows, but backups, the KEK file and sandbox files beside them want a 0700 folder.
+    public var folderOpenToOthers: String? {
+        guard case .sqlite(let path) = self else { return nil }
+        let folder = (path as NSString).deletingLastPathComponent
+        return DatabaseFilePermissions.folderIsOpenToOthers(folder.isEmpty ? "." : folder) ? folder : nil
+    }
+
     private static func redactingPassword(_ url: String) -> String {
         guard var components = URLComponents(string: url) else { return "postgres:(unparseable URL)" }
         if components.password != nil { components.password = "***" }
