@@ -33,8 +33,9 @@ public enum PublicKeyImport {
             do { jwk = try PublicKeyMaterial(pem: text).jwk } catch { throw failure(for: error) }
             jwk.use = defaultUse
         } else {
-            guard let object = try? JSONSerialization.jsonObject(with: upload) as? [String: Any] else { throw Failure.notAKey }
-            if object["kty"] as? String == "oct" { throw Failure.symmetricKey }
+            // The strict reader refuses a member named twice, so the checks below and the decoder see one key.
+            guard let object = JSONValue.object(upload) else { throw Failure.notAKey }
+            if object["kty"]?.stringValue == "oct" { throw Failure.symmetricKey }
             if !JSONWebKey.privateMemberNames.isDisjoint(with: object.keys) { throw Failure.containsPrivateMembers }
             guard let decoded = try? JSONDecoder().decode(JSONWebKey.self, from: upload) else { throw Failure.notAKey }
             jwk = decoded

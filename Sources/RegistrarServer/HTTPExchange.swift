@@ -2,6 +2,7 @@ import Directory
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Keys
 
 /// Reading request bodies and writing JSON responses, the same way for every route.
 enum HTTPExchange {
@@ -11,6 +12,9 @@ enum HTTPExchange {
     {
         try requireMediaType(request, accepted: ["application/json"])
         let bytes = try await body(of: request, limit: limit)
+        // Foundation's decoder takes one copy of a member named twice; the strict reader refuses such a
+        // body, so that no two readers of a request can see different values (`{"role":"clients","role":"operator"}`).
+        _ = try JSONValue.parse(bytes)
         return try RecordCoding.decoder.decode(T.self, from: bytes)
     }
 

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Keys
 import NIOCore
+import NIOHTTP1
 
 /// An RFC 9457 problem document, the body of every error this API returns.
 public struct Problem: Codable, Sendable, Equatable {
@@ -71,6 +72,16 @@ public struct Problem: Codable, Sendable, Equatable {
                 Problem(status: .badRequest, code: "invalid_json", detail: "the request body is not the expected JSON: \(describe(error))"),
                 [:]
             )
+        case let error as HTTPParserError:
+            // The client stopped sending mid-request (a body shorter than its Content-Length, then EOF),
+            // or sent bytes HTTP/1.1 does not allow: its fault, and nothing was read to act on.
+            let detail =
+                error == .invalidEOFState
+                ? "the request ended before its body was complete (fewer bytes than Content-Length)"
+                : "the request is not well-formed HTTP/1.1 (\(error))"
+            return (Problem(status: .badRequest, code: "malformed_request", detail: detail), [:])
+        case let error as JSONValue.ParseError:
+            return (Problem(status: .badRequest, code: "invalid_json", detail: "the request body is not valid JSON: \(error)"), [:])
         case let error as HTTPError:
             let code = error.status == .contentTooLarge ? "body_too_large" : error.status == .notFound ? "not_found" : "http_error"
             let detail = error.body ?? (error.status == .notFound ? "no such resource" : error.status.reasonPhrase)

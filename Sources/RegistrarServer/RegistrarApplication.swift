@@ -42,8 +42,10 @@ public enum RegistrarApplication {
         var routes = RouteRegistrar(router: router)
         let catalogue = LateCatalogue()
         RegistrarMetrics.bootstrap()
+        router.middlewares.add(RequestIdentifierMiddleware())
+        // Counts the status each client received, after errors became problem documents.
+        router.middlewares.add(RequestMetricsMiddleware())
         router.middlewares.add(ProblemMiddleware(catalogue: catalogue))
-        router.middlewares.add(MetricsMiddleware())
         router.middlewares.add(ClientCertificateMiddleware(runtime: runtime))
         router.middlewares.add(AuthenticationMiddleware(runtime: runtime))
         router.middlewares.add(RevisionRefreshMiddleware(runtime: runtime))

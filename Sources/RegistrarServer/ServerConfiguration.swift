@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var cacheMaxAge: Int = 60
     /// How often a node looks for changes written by other nodes or the CLI.
     public var revisionPollInterval: Duration = .seconds(1)
+    /// How long a client may take to send a request head or body, and a connection may stay idle.
+    public var connectionTimeouts = ConnectionTimeouts()
     /// Requests with a larger body get 413 before anything is parsed.
     public var maxRequestBodyBytes: Int = 64 * 1024
     /// Proxies whose RFC 9440 `Client-Cert` headers are believed; from anyone else they are ignored.

@@ -271,11 +271,22 @@ struct DocumentFastPathChannel: ServerChildChannel, HTTPChannelHandler {
 
     var responder: HTTPChannelHandler.Responder { base.responder }
 
+    /// Observers of the connection's time-outs (`ConnectionDeadline`) go around the fast paths: one in
+    /// front of the wire fast path, one between it and the codec, one behind the codec.
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(WireFastPath(runtime: runtime))
+        let deadline = ConnectionDeadline(runtime.configuration.connectionTimeouts)
+        return channel.eventLoop.makeCompletedFuture {
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.addHandler(ConnectionDeadline.BytesObserver(deadline))
+            try pipeline.addHandler(WireFastPath(runtime: runtime))
+            try pipeline.addHandler(ConnectionDeadline.CodecBytesObserver(deadline))
         }.flatMap {
             base.setup(channel: channel, logger: logger)
+        }.flatMapThrowing { value in
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.addHandler(
+                ConnectionDeadline.MessageObserver(deadline), position: .before(try pipeline.handler(type: PublishedDocumentFastPath.self)))
+            return value
         }
     }
 

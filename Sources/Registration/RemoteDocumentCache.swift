@@ -67,7 +67,7 @@ extension RemoteDocumentCache where Document == JSONWebKeySet {
     /// A cache of JWK Sets that keeps only signing keys (`use` absent or `sig`).
     public static func keySets(fetcher: OutboundFetcher, timing: FetchedDocumentTiming = .keySets) -> RemoteDocumentCache<JSONWebKeySet> {
         RemoteDocumentCache(fetcher: fetcher, timing: timing, accept: "application/jwk-set+json, application/json") { body in
-            guard let set = try? JSONDecoder().decode(JSONWebKeySet.self, from: body) else {
+            guard JSONValue.object(body) != nil, let set = try? JSONDecoder().decode(JSONWebKeySet.self, from: body) else {
                 throw RemoteDocumentError.notA("JWK Set")
             }
             return JSONWebKeySet(keys: set.keys.filter { $0.use == nil || $0.use == "sig" })

@@ -29,6 +29,12 @@ struct ServeOptions: ParsableArguments {
         help:
             "Client certificates in the TLS handshake: none, optional or required (env REGISTRAR_CLIENT_CERTIFICATES, default optional); validated against the transport trust anchors."
     ) var clientCertificates: String?
+    @Option(help: "Seconds a client has to send a request head (env REGISTRAR_REQUEST_HEAD_TIMEOUT, default 30).")
+    var requestHeadTimeout: Int?
+    @Option(help: "Longest pause in seconds between two reads of a request body (env REGISTRAR_REQUEST_BODY_TIMEOUT, default 30).")
+    var requestBodyTimeout: Int?
+    @Option(help: "Seconds an idle connection is kept open for its next request (env REGISTRAR_KEEP_ALIVE_TIMEOUT, default 75).")
+    var keepAliveTimeout: Int?
     @OptionGroup(title: "Registration (POST /register)") var registration: RegistrationOptions
 
     func configuration() throws -> ServerConfiguration {
@@ -75,6 +81,7 @@ struct ServeOptions: ParsableArguments {
         if let proxies = trustedProxies ?? environment["REGISTRAR_TRUSTED_PROXIES"] {
             do { configuration.trustedProxies = try TrustedProxies(parsing: proxies) } catch { throw CLIError("trusted proxies: \(error)") }
         }
+        try applyTimeouts(to: &configuration, environment)
         try registration.apply(to: &configuration, environment: environment)
         return configuration
     }
@@ -96,6 +103,19 @@ struct ServeOptions: ParsableArguments {
             settings.clientCertificates = mode
         }
         return settings
+    }
+
+    private func applyTimeouts(to configuration: inout ServerConfiguration, _ environment: [String: String]) throws {
+        let timeouts: [(Int?, String, String, WritableKeyPath<ConnectionTimeouts, Duration>)] = [
+            (requestHeadTimeout, "REGISTRAR_REQUEST_HEAD_TIMEOUT", "the request head time-out", \.requestHead),
+            (requestBodyTimeout, "REGISTRAR_REQUEST_BODY_TIMEOUT", "the request body time-out", \.requestBody),
+            (keepAliveTimeout, "REGISTRAR_KEEP_ALIVE_TIMEOUT", "the keep-alive time-out", \.keepAlive),
+        ]
+        for (flag, variable, name, path) in timeouts {
+            guard let seconds = try flag ?? environment[variable].map({ try integer($0, variable) }) else { continue }
+            guard (1...3600).contains(seconds) else { throw CLIError("\(name) must be from 1 to 3600 seconds") }
+            configuration.connectionTimeouts[keyPath: path] = .seconds(seconds)
+        }
     }
 
     /// The configuration, or a one-line error and exit 1.
@@ -126,6 +146,11 @@ func serve(
                     "profile": "\(configuration.profile.rawValue)", "store": "\(location.redacted)",
                     "client-certificates": "\(configuration.tls?.clientCertificates.rawValue ?? "headers from trusted proxies only")",
                 ])
+            if let folder = location.folderOpenToOthers {
+                logger.warning(
+                    "the data folder is readable by other users; the database files are kept 0600, but make the folder 0700 (chmod 700)",
+                    metadata: ["folder": "\(folder)"])
+            }
             if let banner { print(banner) }
         }
     }
@@ -162,7 +187,7 @@ struct Sandbox: AsyncParsableCommand {
             configuration = try options.configuration()
             encryptionKey = try store.encryptionKey(create: true)
         } catch { throw fail(error) }
-        try await withStore(store) { directoryStore in
+        try await withStore(store, creating: true) { directoryStore in
             let envFile = (store.dataFolder as NSString).appendingPathComponent("sandbox.env")
             if let credentials = try await SandboxSeed.seedIfEmpty(
                 ParticipantDirectory(store: directoryStore), profile: configuration.profile)
@@ -198,17 +223,24 @@ struct Init: AsyncParsableCommand {
             throw fail(CLIError("the signing algorithm must be PS256 or ES256"))
         }
         let encryptionKey = try store.requireEncryptionKey(create: true)
-        try await withStore(store) { directoryStore in
+        try await withStore(store, creating: true) { directoryStore in
             let keyring = DirectoryKeyring(store: directoryStore, encryptionKey: encryptionKey)
             try await keyring.ensureSigningKeys(algorithm: algorithm, by: .cli)
             _ = try await keyring.currentSigner()
             try await DirectoryCertificateAuthority(
                 store: directoryStore, encryptionKey: encryptionKey, endpoints: ServerConfiguration().pkiEndpoints
             ).ensureExists(by: .cli)
-            let token = try await ParticipantDirectory(store: directoryStore).createToken(
-                role: .operator, organisationID: nil, label: label, by: .cli)
+            let directory = ParticipantDirectory(store: directoryStore)
+            // Running init again checks and completes the set-up; it never mints another "first" token.
+            if try await directory.tokens(for: .cli).contains(where: { $0.role == .operator }) {
+                print("Directory already initialised in \(store.location.redacted); its tokens are unchanged.")
+                print("Another operator token: registrar tokens create --operator --label NAME")
+                return
+            }
+            let token = try await directory.createToken(role: .operator, organisationID: nil, label: label, by: .cli)
             print("Directory ready in \(store.location.redacted).")
             print("Operator token (shown once, store it safely): \(token.secret)")
+            print("Token id (for `registrar tokens revoke`): \(token.token.id.prefix(12))")
         }
     }
 }

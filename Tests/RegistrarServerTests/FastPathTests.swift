@@ -130,4 +130,32 @@ import Testing
             #expect(metrics.text.contains("registrar_fast_path_responses_total"))
         }
     }
+
+    /// Client errors are counted with the status the client received, and never as server errors.
+    @Test func refusalsAreCountedWithTheirOwnStatusNotAs500() async throws {
+        try await LiveDirectory.run { live in
+            let body = #"{"legalName":"X","country":"GB"}"#
+            #expect(try await live.send(.post, "/organisations", json: body, token: nil).status == .unauthorized)
+            #expect(try await live.send(.post, "/organisations", json: "{", token: live.credentials.operatorToken).status == .badRequest)
+            #expect(
+                try await live.get("/organisations/\(UUID().uuidString.lowercased())", token: live.credentials.operatorToken).status
+                    == .notFound)
+            let text = try await live.get("/metrics", token: live.credentials.operatorToken).text
+            let lines = text.split(separator: "\n").filter { $0.hasPrefix("hb_request") && $0.contains(#"http_route="/organisations"#) }
+            for status in ["401", "400"] {
+                #expect(
+                    lines.contains {
+                        $0.hasPrefix("hb_requests{") && $0.contains(#"http_request_method="POST""#)
+                            && $0.contains(#"http_response_status_code="\#(status)""#)
+                    },
+                    "POST /organisations \(status): \(lines)")
+            }
+            #expect(
+                text.split(separator: "\n").contains {
+                    $0.hasPrefix("hb_requests{") && $0.contains(#"http_route="/organisations/{organisationId}""#)
+                        && $0.contains(#"http_response_status_code="404""#)
+                }, "GET /organisations/{organisationId} 404")
+            #expect(!lines.contains { $0.hasPrefix("hb_request_errors") }, "\(lines)")
+        }
+    }
 }

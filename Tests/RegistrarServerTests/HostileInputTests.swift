@@ -77,6 +77,34 @@ import Testing
         }
     }
 
+    /// A member named twice is refused in every JSON body, as in request JWTs: no reader may take one
+    /// copy where another takes the other (`{"role":"clients",…,"role":"operator"}`).
+    @Test func jsonBodiesWithAMemberNamedTwiceAreRefusedAndWriteNothing() async throws {
+        try await LiveDirectory.run { live in
+            let token = live.credentials.operatorToken
+            let revision = try await live.runtime.store.currentRevision()
+            let tokens = try await live.get("/tokens", token: token).text
+            let organisation = live.credentials.providerOrganisationID
+            let twice = try await live.send(
+                .post, "/tokens", json: #"{"role":"organisation","organisationId":"\#(organisation)","label":"x","role":"operator"}"#,
+                token: token)
+            try expectProblem(twice, .badRequest, code: "invalid_json")
+            #expect((try twice.object()["detail"] as? String)?.contains(#"the member name "role" appears twice"#) == true, "\(twice.text)")
+            try expectProblem(
+                try await live.send(.post, "/organisations", json: #"{"legalName":"A","country":"GB","country":"FR"}"#, token: token),
+                .badRequest, code: "invalid_json")
+            let key = try SigningKey.generate(.ES256).publicJWK
+            let jwk = String(decoding: try JSONEncoder().encode(key), as: UTF8.self)
+            let twiceKeyType = "{\"kty\":\"oct\"," + jwk.dropFirst()
+            try expectProblem(
+                try await live.send(
+                    .post, "/organisations/\(organisation)/software-statements/\(live.credentials.softwareStatementID)/keys",
+                    json: twiceKeyType, token: live.credentials.providerToken), .badRequest, code: "invalid_input")
+            #expect(try await live.runtime.store.currentRevision() == revision)
+            #expect(try await live.get("/tokens", token: token).text == tokens)
+        }
+    }
+
     @Test func keyUploadsRefusePrivateSymmetricAndWeakKeysAndPublishGoodOnes() async throws {
         try await LiveDirectory.run { live in
             let path =

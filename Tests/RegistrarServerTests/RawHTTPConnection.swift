@@ -26,27 +26,56 @@ enum RawHTTPConnection {
         try await exchange(port: port, chunks: chunks.map { Array($0.utf8) }, pause: pause)
     }
 
-    static func exchange(port: Int, chunks: [[UInt8]], pause: Duration = .milliseconds(50)) async throws -> Data {
-        let received = ReceivedBytes()
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(received) }
-            }
-            .connect(host: "127.0.0.1", port: port).get()
+    /// `closingOutput` ends the sending side after the last chunk (a client that stops mid-body).
+    static func exchange(port: Int, chunks: [[UInt8]], pause: Duration = .milliseconds(50), closingOutput: Bool = false) async throws
+        -> Data
+    {
+        let (channel, received) = try await connect(port: port)
         for (index, chunk) in chunks.enumerated() {
             if index > 0 { try await Task.sleep(for: pause) }
             try await channel.writeAndFlush(ByteBuffer(bytes: chunk))
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await channel.closeFuture.get() }
-            group.addTask {
-                try await Task.sleep(for: .seconds(10))
-                throw CancellationError()
-            }
-            try await group.next()
-            group.cancelAll()
-        }
+        if closingOutput { try await channel.close(mode: .output) }
+        guard try await closedByServer(channel, within: .seconds(10)) != nil else { throw CancellationError() }
         return received.bytes
+    }
+
+    /// Sends `bytes` and waits for the server to close the connection: how long that took, or nil when it
+    /// was still open after `limit` (the connection is then closed from this side).
+    static func timeUntilClosed(port: Int, sending bytes: String, limit: Duration) async throws -> Duration? {
+        let (channel, _) = try await connect(port: port)
+        if !bytes.isEmpty { try await channel.writeAndFlush(ByteBuffer(string: bytes)) }
+        let taken = try await closedByServer(channel, within: limit)
+        if taken == nil { try? await channel.close() }
+        return taken
+    }
+
+    private static func connect(port: Int) async throws -> (any Channel, ReceivedBytes) {
+        let received = ReceivedBytes()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.allowRemoteHalfClosure, value: true)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(received) }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        return (channel, received)
+    }
+
+    private static func closedByServer(_ channel: any Channel, within limit: Duration) async throws -> Duration? {
+        let start = ContinuousClock.now
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await channel.closeFuture.get()
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return false
+            }
+            let closed = try await group.next() ?? false
+            group.cancelAll()
+            return closed ? ContinuousClock.now - start : nil
+        }
     }
 
     /// Splits what a server sent into responses, by `Content-Length` (bodiless statuses and answers to
@@ -89,5 +118,12 @@ private final class ReceivedBytes: ChannelInboundHandler, Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         received.withLock { $0.append(contentsOf: buffer.readableBytesView) }
+    }
+
+    /// The server closed its sending side: the exchange is over (remote half-closure is allowed so that
+    /// this side can close its own output first and still read the answer).
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event { context.close(promise: nil) }
+        context.fireUserInboundEventTriggered(event)
     }
 }
