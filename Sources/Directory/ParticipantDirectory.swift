@@ -267,10 +267,25 @@ public struct ParticipantDirectory: Sendable {
     /// Revokes a token by its id (the hash `tokens` lists). The revision moves, so every node stops
     /// accepting it within its poll interval, and this node at once.
     @discardableResult
+    /// `id` is the token's id or an unambiguous start of it (8 characters at least): what a person can
+    /// copy from a narrow table.
     public func revokeToken(_ id: String, by caller: Caller) async throws -> APIToken {
         try caller.requireOperator()
-        guard id.count == 64, let stored = try await store.record(APIToken.self, id: id) else {
-            throw DirectoryError.notFound("no token \(id)")
+        let wanted = id.lowercased()
+        guard (8...64).contains(wanted.count), wanted.allSatisfy(\.isHexDigit) else {
+            throw DirectoryError.notFound(
+                "no token \(id.prefix(80)) (a token id is 64 hexadecimal characters; its first 8 or more will do)")
+        }
+        let stored: Stored<APIToken>
+        if wanted.count == 64, let exact = try await store.record(APIToken.self, id: wanted) {
+            stored = exact
+        } else {
+            let matches = try await store.records(APIToken.self).filter { $0.record.id.hasPrefix(wanted) }
+            guard let only = matches.first else { throw DirectoryError.notFound("no token \(wanted)") }
+            guard matches.count == 1 else {
+                throw DirectoryError.invalidInput("\(matches.count) tokens start with \(wanted); give more of the id")
+            }
+            stored = only
         }
         var changes = ChangeSet(actor: caller.auditName, at: clock())
         changes.delete(stored)

@@ -11,13 +11,25 @@ public enum CertificateBundle {
     public static let maximumCount = 10
 
     public static func parse(_ bytes: Data) throws -> [Certificate] {
-        guard !bytes.isEmpty else { throw PKIFailure.malformed("no certificate given") }
-        guard bytes.count <= maximumLength else { throw PKIFailure.malformed("the certificate data is larger than \(maximumLength) bytes") }
-        if bytes.first == 0x30 {
-            do { return [try certificate(der: Array(bytes))] } catch {
+        let blocks = try derBlocks(bytes)
+        if blocks.count == 1, bytes.first == 0x30 {
+            do { return [try certificate(der: blocks[0])] } catch {
                 throw PKIFailure.malformed("the DER data is not an X.509 certificate")
             }
         }
+        return try blocks.map { der in
+            do { return try certificate(der: der) } catch {
+                throw PKIFailure.malformed("a CERTIFICATE block is not a parseable X.509 certificate")
+            }
+        }
+    }
+
+    /// The DER of each certificate given, unparsed: for certificates that another parser reads (a trusted
+    /// list's signer on a brainpool curve, which swift-certificates does not know, is read by OpenSSL).
+    public static func derBlocks(_ bytes: Data) throws -> [[UInt8]] {
+        guard !bytes.isEmpty else { throw PKIFailure.malformed("no certificate given") }
+        guard bytes.count <= maximumLength else { throw PKIFailure.malformed("the certificate data is larger than \(maximumLength) bytes") }
+        if bytes.first == 0x30 { return [Array(bytes)] }
         let text = String(decoding: bytes, as: UTF8.self)
         let documents: [PEMDocument]
         do { documents = try PEMDocument.parseMultiple(pemString: text) } catch {
@@ -29,9 +41,7 @@ public enum CertificateBundle {
             guard document.discriminator == "CERTIFICATE" else {
                 throw PKIFailure.malformed("expected CERTIFICATE blocks, got a PEM \(document.discriminator)")
             }
-            do { return try certificate(der: document.derBytes) } catch {
-                throw PKIFailure.malformed("a CERTIFICATE block is not a parseable X.509 certificate")
-            }
+            return document.derBytes
         }
     }
 

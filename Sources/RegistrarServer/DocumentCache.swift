@@ -6,8 +6,8 @@ import Hummingbird
 import Keys
 
 /// Public documents built once per data revision and served as bytes with a strong ETag, keyed by the
-/// request target (path and query) so that the event-loop fast path (`PublishedDocumentFastPath`) can
-/// find them without any routing.
+/// request target (path and canonical query) so that the event-loop fast paths can find them without any
+/// routing: a request spelt canonically is answered there, any other spelling goes through the router.
 final class DocumentCache: Sendable {
     struct Document: Sendable {
         let body: ByteBuffer
@@ -27,10 +27,20 @@ final class DocumentCache: Sendable {
         try await document(for: request, revision: revision, contentType: contentType) { (try await build(), HTTPFields()) }
     }
 
+    /// The cached document for `request`, built when missing. `canonicalQuery` is the query the route
+    /// understood, in one spelling; nil when the document takes none. Any other query is refused (400):
+    /// an ignored `?v=1`, `?v=2`, … would cost a whole build and a cache entry each, for anyone.
     func document(
-        for request: Request, revision: Int64, contentType: String, build: () async throws -> (Data, HTTPFields)
+        for request: Request, canonicalQuery: String? = nil, revision: Int64, contentType: String,
+        build: () async throws -> (Data, HTTPFields)
     ) async throws -> Document {
-        try await cache.value(for: request.head.path ?? "", at: revision) {
+        let target = request.head.path ?? ""
+        let path = target.firstIndex(of: "?").map { String(target[..<$0]) } ?? target
+        if canonicalQuery == nil, let parameter = request.uri.queryParameters.first?.key {
+            throw DirectoryError.invalidInput("\(path) takes no query parameters (got \(parameter.prefix(40)))")
+        }
+        let key = canonicalQuery.flatMap { $0.isEmpty ? nil : "\(path)?\($0)" } ?? path
+        return try await cache.value(for: key, at: revision) {
             let (bytes, headers) = try await build()
             let digest = Base64URL.encode(SHA256.hash(data: bytes))
             return Document(body: ByteBuffer(bytes: bytes), etag: "\"\(digest)\"", contentType: contentType, headers: headers)

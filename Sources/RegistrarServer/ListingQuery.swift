@@ -14,7 +14,19 @@ struct ListingQuery: Sendable {
     var pageSize: Int?
     var updatedSince: Date?
 
+    static let parameterNames: Set<Substring> = ["page", "page-size", "updated-since"]
+
+    /// Refuses parameters it does not know and parameters given twice: each would make a request that
+    /// reads the same as another but is cached apart.
     init(_ parameters: Parameters) throws {
+        var seen = Set<Substring>()
+        for (name, _) in parameters {
+            guard Self.parameterNames.contains(name) else {
+                throw DirectoryError.invalidInput(
+                    "unknown query parameter \(name.prefix(40)); this list takes \(Self.parameterNames.sorted().joined(separator: ", "))")
+            }
+            guard seen.insert(name).inserted else { throw DirectoryError.invalidInput("query parameter \(name) is given twice") }
+        }
         if let text = parameters.get("page") {
             guard let value = Int(text), value >= 1, value <= 1_000_000 else {
                 throw DirectoryError.invalidInput("page must be a whole number from 1")
@@ -43,6 +55,20 @@ struct ListingQuery: Sendable {
         return value
     }
 
+    /// The query in one spelling (fixed order, canonical numbers and date), the cache key's query part;
+    /// the `Link` headers use the same spelling, so following them hits the cache and the fast paths.
+    var canonicalQuery: String {
+        var parts: [String] = []
+        if let page { parts.append("page=\(page)") }
+        if let pageSize { parts.append("page-size=\(pageSize)") }
+        if let updatedSince { parts.append("updated-since=\(Self.encoded(updatedSince))") }
+        return parts.joined(separator: "&")
+    }
+
+    static func encoded(_ date: Date) -> String {
+        Timestamp.format(date).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+    }
+
     var isPaged: Bool { page != nil || pageSize != nil }
     var effectivePage: Int { page ?? 1 }
     var effectivePageSize: Int { pageSize ?? Self.defaultPageSize }
@@ -61,10 +87,7 @@ struct ListingQuery: Sendable {
         let lastPage = max(1, (total + effectivePageSize - 1) / effectivePageSize)
         func link(_ page: Int, _ relation: String) -> String {
             var query = "page=\(page)&page-size=\(effectivePageSize)"
-            if let updatedSince {
-                query +=
-                    "&updated-since=\(Timestamp.format(updatedSince).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
-            }
+            if let updatedSince { query += "&updated-since=\(ListingQuery.encoded(updatedSince))" }
             return "<\(url)?\(query)>; rel=\"\(relation)\""
         }
         var links = [link(1, "first"), link(lastPage, "last")]

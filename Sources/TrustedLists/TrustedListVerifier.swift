@@ -28,6 +28,9 @@ public struct TrustedListOutcome: Sendable {
 /// let outcomes = TrustedListVerifier.verify(files: [("eu-lotl.xml", lotl), ("ie-tl.xml", ie)], pinnedSigner: der) { print($0) }
 /// ```
 public enum TrustedListVerifier {
+    /// Whether OpenSSL, which checks list signatures, reads `der` as a certificate.
+    public static func isReadableCertificate(_ der: [UInt8]) -> Bool { SignedXMLDocument.validity(of: der) != nil }
+
     /// Parses and verifies one list with any one of `signers`, each judged valid at the list's issue time.
     public static func verify(_ bytes: Data, file: String, signers: [[UInt8]]) throws(TrustedListFailure) -> VerifiedTrustedList {
         let document = try SignedXMLDocument(bytes)

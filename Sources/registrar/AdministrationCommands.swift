@@ -24,9 +24,11 @@ struct TokensCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a token by the id `tokens list` shows.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a token by the id `tokens list` shows, or an unambiguous start of it (at least 8 characters).",
+            discussion: "Example: registrar tokens revoke 3f9a1c2e")
         @OptionGroup var store: StoreOptions
-        @Argument(help: "Token id.") var id: String
+        @Argument(help: "Token id, or its first 8 or more characters.") var id: String
 
         func run() async throws {
             try await withStore(store) { store in
@@ -63,7 +65,11 @@ struct TokensCommand: AsyncParsableCommand {
                 let issued = try await ParticipantDirectory(store: store).createToken(
                     role: role, organisationID: org, label: label, by: .cli)
                 if output.json {
-                    try Output.json(["token": issued.secret, "role": issued.token.role.rawValue, "label": issued.token.label])
+                    var shown = [
+                        "token": issued.secret, "id": issued.token.id, "role": issued.token.role.rawValue, "label": issued.token.label,
+                    ]
+                    shown["organisationId"] = issued.token.organisationID
+                    try Output.json(shown)
                 } else {
                     print(issued.secret)
                 }

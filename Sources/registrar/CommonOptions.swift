@@ -27,8 +27,15 @@ struct StoreOptions: ParsableArguments {
         StoreLocation.resolve(databaseURL: databaseURL ?? environment["REGISTRAR_DATABASE_URL"], dataFolder: dataFolder)
     }
 
-    func openStore() async throws -> any DirectoryStore {
-        try await location.open()
+    /// The directory's store. Only `creating` commands (init, sandbox) may make a new SQLite file: any
+    /// other command run where there is none would work on an empty directory and print empty tables.
+    func openStore(creating: Bool = false) async throws -> any DirectoryStore {
+        if !creating, case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
+            throw CLIError(
+                "no directory at \(path); run `registrar init` (or `registrar sandbox`) first, or point at one with --data or --database-url"
+            )
+        }
+        return try await location.open()
     }
 
     /// The KEK, or a one-line error and exit 1: what every command that touches private keys needs.
@@ -70,9 +77,9 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 /// Runs a command body against the store and reports any failure as one clear line.
-func withStore<T>(_ options: StoreOptions, _ body: (any DirectoryStore) async throws -> T) async throws -> T {
+func withStore<T>(_ options: StoreOptions, creating: Bool = false, _ body: (any DirectoryStore) async throws -> T) async throws -> T {
     let store: any DirectoryStore
-    do { store = try await options.openStore() } catch { throw fail(error) }
+    do { store = try await options.openStore(creating: creating) } catch { throw fail(error) }
     do {
         let result = try await body(store)
         try? await store.close()

@@ -76,13 +76,18 @@ struct ImportTrustedList: AsyncParsableCommand {
         return try names.map { ($0, try readInput((path as NSString).appendingPathComponent($0))) }
     }
 
+    /// The pinned signer, read by OpenSSL (as the signature check reads it): lists are signed with keys
+    /// on curves swift-certificates does not know, such as Germany's on brainpoolP256r1.
     private func readSigner() throws -> [UInt8] {
         do {
-            let certificates = try CertificateBundle.parse(try readInput(signer))
+            let certificates = try CertificateBundle.derBlocks(try readInput(signer))
             guard certificates.count == 1 else {
                 throw CLIError("give exactly one signer certificate (\(signer) has \(certificates.count))")
             }
-            return try CertificateBundle.der(certificates[0])
+            guard TrustedListVerifier.isReadableCertificate(certificates[0]) else {
+                throw CLIError("the signer certificate \(signer) is not a parseable X.509 certificate")
+            }
+            return certificates[0]
         } catch let failure as PKIFailure {
             throw CLIError("the signer certificate \(signer): \(failure.description)")
         }

@@ -134,6 +134,41 @@ import Testing
             result.errors.hasPrefix("registrar: error: no key-encryption key at") && result.errors.contains("run `registrar init` first"))
     }
 
+    @Test func commandsRefuseAFolderWithoutADirectoryAndCreateNothing() async throws {
+        let data = try TestStores.temporaryFolder()
+        for command in [["org", "list"], ["tokens", "list"], ["audit"]] {
+            let result = try await registrar(command, data: data)
+            #expect(result.status == 1 && result.output.isEmpty, "\(command): \(result.output)")
+            #expect(
+                result.errors.hasPrefix("registrar: error: no directory at ") && result.errors.contains("run `registrar init`")
+                    && result.errors.split(separator: "\n").count == 1, "\(command): \(result.errors)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: data.appending(path: "registrar.sqlite").path))
+    }
+
+    @Test func initRunsOnceAndTokensAreRevokedByTheIdTheirCreationShows() async throws {
+        let data = try TestStores.temporaryFolder()
+        #expect(try await registrar(["init"], data: data).output.contains("Operator token (shown once"))
+        let again = try await registrar(["init"], data: data)
+        #expect(
+            again.status == 0 && again.output.contains("already initialised") && !again.output.contains("Operator token"), "\(again.output)"
+        )
+        let listed = try await registrar(["tokens", "list", "--json"], data: data)
+        #expect(try RecordCoding.decoder.decode([APIToken].self, from: Data(listed.output.utf8)).count == 1, "a second init mints no token")
+
+        let created = try await registrar(["tokens", "create", "--operator", "--label", "automation", "--json"], data: data)
+        let shown = try #require(
+            try JSONSerialization.jsonObject(with: Data(created.output.utf8)) as? [String: String], "\(created.output)")
+        let id = try #require(shown["id"])
+        #expect(id == APIToken.hash(of: try #require(shown["token"])), "the id is the secret's SHA-256")
+        let short = try await registrar(["tokens", "revoke", String(id.prefix(5))], data: data)
+        #expect(short.status == 1 && short.errors.contains("first 8 or more"), "\(short.errors)")
+        let revoked = try await registrar(["tokens", "revoke", String(id.prefix(10))], data: data)
+        #expect(revoked.status == 0 && revoked.output == "token automation revoked\n", "\(revoked.errors)")
+        let remaining = try await registrar(["tokens", "list", "--json"], data: data)
+        #expect(try RecordCoding.decoder.decode([APIToken].self, from: Data(remaining.output.utf8)).map(\.label) == ["first operator"])
+    }
+
     @Test func everyCommandHasHelp() async throws {
         for command in [
             [], ["sandbox"], ["serve"], ["init"], ["org", "create"], ["software", "set-status"], ["as", "create"], ["tokens", "create"],

@@ -129,4 +129,30 @@ import Testing
         #expect(result.errors.contains("IE sequence 18 (ie-tl.xml): signature verified"))
         #expect(Set(try await anchors().map(\.label)) == ["TrustPro QTSP Ltd / TrustPro QCP-n", "TrustPro QTSP Ltd / TrustPro QCP-l"])
     }
+
+    /// Germany's gematik list is signed with ECDSA on brainpoolP256r1: the pinned signer and the signature
+    /// are read by OpenSSL, and xmlsec1 (not Registrar) agrees the signature holds. Its services' own
+    /// brainpool certificates cannot become anchors yet (chain validation uses swift-certificates), and
+    /// the import says so for each instead of failing.
+    @Test func aListSignedOnABrainpoolCurveVerifies() async throws {
+        #expect(try await registrar(["init"]).status == 0)
+        let reference = try ReferenceData.folder(packageRoot: Witness.packageRoot).appending(path: "trusted-lists")
+        let list = reference.appending(path: "tl-ecdsa-brainpool.xml").path
+        let signer = reference.appending(path: "certs/tl-ecdsa-brainpool.signer.pem").path
+        let witness = try await Witness.run(
+            "/usr/bin/xmlsec1",
+            [
+                "--verify", "--pubkey-cert-pem", signer, "--enabled-key-data", "rsa,ec", "--id-attr:Id",
+                "http://uri.etsi.org/01903/v1.3.2#:SignedProperties", list,
+            ])
+        #expect(witness.status == 0, "xmlsec1: \(witness.errors)")
+        let result = try await registrar(["trust", "import-tsl", list, "--signer", signer, "--json"])
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.errors.contains("signature verified"), "\(result.errors)")
+        #expect(!result.errors.contains("not a parseable X.509 certificate"))
+
+        let wrongSigner = try await registrar(
+            ["trust", "import-tsl", list, "--signer", reference.appending(path: "certs/ie-tl.signer.pem").path])
+        #expect(wrongSigner.status != 0, "another signer does not verify it: \(wrongSigner.output)")
+    }
 }

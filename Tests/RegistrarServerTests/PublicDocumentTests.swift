@@ -11,6 +11,9 @@ import Testing
             let discovery = try await live.get("/.well-known/openid-configuration").object()
             #expect(discovery["issuer"] as? String == live.baseURL)
             #expect(discovery["jwks_uri"] as? String == "\(live.baseURL)/jwks")
+            // RFC 8414 §2 requires response_types_supported; OpenID Discovery subject_types_supported.
+            #expect(discovery["response_types_supported"] as? [String] == ["code", "code id_token"])
+            #expect(discovery["subject_types_supported"] as? [String] == ["public"])
 
             let reply = try await live.get("/jwks")
             #expect(reply.status == .ok)
@@ -22,6 +25,25 @@ import Testing
                 #expect(key.use == "sig" && key.alg == "PS256")
             }
             for name in JSONWebKey.privateMemberNames { #expect(!reply.text.contains("\"\(name)\":")) }
+        }
+    }
+
+    /// An ignored query parameter would make every `?v=N` a whole build and a cache entry of its own.
+    @Test func unknownOrRepeatedQueryParametersAreRefusedAndSpellingsShareOneCacheEntry() async throws {
+        try await LiveDirectory.run { live in
+            for target in [
+                "/participants?v=1", "/jwks?v=2", "/status/software-statements?page=1&page=2", "/.well-known/openid-configuration?x",
+                "/participants/\(live.credentials.providerOrganisationID)?full=1", "/status/organisations?Page=1",
+            ] {
+                let reply = try await live.get(target)
+                #expect(
+                    reply.status == .badRequest && reply.headers[.contentType] == "application/problem+json", "\(target): \(reply.text)")
+            }
+            let canonical = try await live.get("/participants?page=1&page-size=1")
+            let reordered = try await live.get("/participants?page-size=01&page=1")
+            #expect(canonical.status == .ok && reordered.status == .ok)
+            #expect(canonical.headers[.eTag] == reordered.headers[.eTag] && canonical.body == reordered.body)
+            #expect(canonical.headers[HTTPField.Name("Link")!] == reordered.headers[HTTPField.Name("Link")!])
         }
     }
 

@@ -13,6 +13,8 @@ enum AdministrationRoutes {
 
     struct IssuedToken: Codable {
         var token: String
+        /// What `DELETE /tokens/{id}` takes: the secret's SHA-256, never the secret.
+        var id: String
         var role: APIToken.Role
         var organisationId: String?
         var label: String
@@ -53,7 +55,8 @@ enum AdministrationRoutes {
                 role: input.role, organisationID: input.organisationId, label: input.label, by: caller)
             return try HTTPExchange.json(
                 IssuedToken(
-                    token: issued.secret, role: issued.token.role, organisationId: issued.token.organisationID, label: issued.token.label,
+                    token: issued.secret, id: issued.token.id, role: issued.token.role, organisationId: issued.token.organisationID,
+                    label: issued.token.label,
                     createdAt: issued.token.createdAt), status: .created)
         }
 

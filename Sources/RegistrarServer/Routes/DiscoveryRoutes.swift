@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Keys
+import Synchronization
 
 /// Public discovery: OpenID configuration, the directory JWKS, the OpenAPI contract, health.
 enum DiscoveryRoutes {
@@ -35,7 +36,7 @@ enum DiscoveryRoutes {
                 guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "Resources"),
                     let bytes = try? Data(contentsOf: url)
                 else { throw DirectoryError.notFound("the OpenAPI document is not bundled with this build") }
-                return bytes
+                return OpenAPIDocument.servedAt(configuration.publicURL, bytes)
             }
             return ConditionalResponse.make(document, for: request, maxAge: maxAge)
         }
@@ -49,10 +50,80 @@ enum DiscoveryRoutes {
                 status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: RegistrarMetrics.registry.emitToBuffer())))
         }
 
+        // Liveness: the process answers. It never waits on the store, so an orchestrator does not restart
+        // nodes because the database is away.
         routes.add(.get, "/health") { _, _ in
-            _ = try await runtime.store.currentRevision()
-            return try HTTPExchange.json(["status": "ok"])
+            try HTTPExchange.json(["status": "ok"])
         }
+
+        // Readiness: the store answers within two seconds; a load balancer takes the node out otherwise.
+        routes.add(.get, "/ready") { _, _ in
+            guard await StoreProbe.answers(runtime.store, within: .seconds(2)) else {
+                var headers = HTTPFields()
+                headers[.retryAfter] = "5"
+                return Problem(
+                    status: .serviceUnavailable, code: "store_unavailable", detail: "the directory's store did not answer within 2 seconds",
+                    instance: "/ready"
+                ).response(extraHeaders: headers)
+            }
+            return try HTTPExchange.json(["status": "ready"])
+        }
+    }
+}
+
+/// Asks the store for its revision without waiting longer than a bound: the question runs in a task of
+/// its own, so a store that hangs (a database behind a dead connection) holds that task, not the caller.
+enum StoreProbe {
+    static func answers(_ store: any DirectoryStore, within limit: Duration) async -> Bool {
+        let verdict = Verdict()
+        return await withCheckedContinuation { continuation in
+            verdict.set(continuation)
+            let question = Task { verdict.resolve((try? await store.currentRevision()) != nil) }
+            Task {
+                try? await Task.sleep(for: limit)
+                question.cancel()
+                verdict.resolve(false)
+            }
+        }
+    }
+
+    /// The first answer wins; later ones are dropped.
+    private final class Verdict: Sendable {
+        private let state = Mutex<(CheckedContinuation<Bool, Never>?, Bool?)>((nil, nil))
+
+        func set(_ continuation: CheckedContinuation<Bool, Never>) {
+            let early = state.withLock { value -> Bool? in
+                if let answer = value.1 { return answer }
+                value.0 = continuation
+                return nil
+            }
+            if let early { continuation.resume(returning: early) }
+        }
+
+        func resolve(_ answer: Bool) {
+            let waiting = state.withLock { value -> CheckedContinuation<Bool, Never>? in
+                guard value.1 == nil else { return nil }
+                value.1 = answer
+                defer { value.0 = nil }
+                return value.0
+            }
+            waiting?.resume(returning: answer)
+        }
+    }
+}
+
+/// The bundled contract names `http://localhost:8080` as its server; the served copy names this
+/// deployment's public URL, so that generated clients and API explorers call the right host.
+enum OpenAPIDocument {
+    static let bundledServer = "servers:\n  - url: http://localhost:8080\n"
+
+    static func servedAt(_ publicURL: String, _ bytes: Data) -> Data {
+        let text = String(decoding: bytes, as: UTF8.self)
+        // The URL goes in as a YAML double-quoted scalar: JSON string escaping is valid there.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        let quoted = String(decoding: (try? encoder.encode(publicURL)) ?? Data("\"\"".utf8), as: UTF8.self)
+        return Data(text.replacingOccurrences(of: bundledServer, with: "servers:\n  - url: \(quoted)\n").utf8)
     }
 }
 
@@ -73,6 +144,9 @@ struct DirectoryDiscovery: Codable {
     var token_endpoint_auth_methods_supported = ["private_key_jwt"]
     var token_endpoint_auth_signing_alg_values_supported = SigningAlgorithm.allCases.map(\.rawValue)
     var tls_client_certificate_bound_access_tokens = true
+    // RFC 8414 requires these; they are what the registration role accepts for the clients it registers.
+    var response_types_supported = ["code", "code id_token"]
+    var subject_types_supported = ["public"]
     var scopes_supported = DirectoryScope.allCases.map(\.rawValue)
     // RFC 7591 registration role of this deployment.
     var registration_endpoint: String

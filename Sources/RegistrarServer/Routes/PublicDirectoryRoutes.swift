@@ -70,7 +70,7 @@ enum PublicDirectoryRoutes {
         routes.add(.get, path) { request, _ in
             let listing = try ListingQuery(request.uri.queryParameters)
             let document = try await runtime.documents.document(
-                for: request, revision: runtime.currentRevision, contentType: "application/json"
+                for: request, canonicalQuery: listing.canonicalQuery, revision: runtime.currentRevision, contentType: "application/json"
             ) {
                 let all = try await entries(listing.updatedSince)
                 return (
