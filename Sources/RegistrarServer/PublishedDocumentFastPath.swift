@@ -61,9 +61,20 @@ final class PublishedDocumentFastPath: ChannelDuplexHandler, RemovableChannelHan
         context.write(data, promise: promise)
     }
 
+    /// Header fields that send a request to the router whatever else it is: they change how the connection
+    /// is framed, or (a forwarded client certificate) what the router's certificate middleware decides; a
+    /// revoked forwarded certificate is refused there even on a public document. The one list both fast
+    /// paths apply (`PlainRequest.excludedFields` is the same names as bytes).
+    static let routedFields: [HTTPField.Name] = [
+        .contentLength, .transferEncoding, .connection, .upgrade, .expect, .te, ClientCertificateMiddleware.certificateField,
+        ClientCertificateMiddleware.chainField,
+    ]
+
+    static func leavesToRouter(_ fields: HTTPFields) -> Bool { routedFields.contains { fields[$0] != nil } }
+
     private func servable(_ request: HTTPRequest) -> DocumentCache.Document? {
         guard request.method == .get || request.method == .head, let path = request.path,
-            request.headerFields[.authorization] == nil, request.headerFields[.connection] == nil
+            request.headerFields[.authorization] == nil, !Self.leavesToRouter(request.headerFields)
         else { return nil }
         return runtime.documents.cached(path, revision: runtime.currentRevision)
     }
@@ -94,7 +105,7 @@ extension PublishedDocumentFastPath {
 enum AssertionFastPath {
     static func answer(_ request: HTTPRequest, runtime: DirectoryRuntime) -> String? {
         guard request.method == .get, let path = request.path, let authorization = request.headerFields[.authorization],
-            request.headerFields[.connection] == nil, request.headerFields[ClientCertificateMiddleware.certificateField] == nil
+            !PublishedDocumentFastPath.leavesToRouter(request.headerFields)
         else { return nil }
         return answer(path: path, authorization: authorization, runtime: runtime)
     }

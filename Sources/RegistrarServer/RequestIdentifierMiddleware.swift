@@ -2,21 +2,21 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Every routed response carries `X-Request-Id`, and every log line of the request carries the same id
-/// (`hb.request.id`): the id a proxy or client sent when it is a sane token (at most 128 characters of
-/// letters, digits and `-._:`), or the server's own. An operator can then find a user's failed request
-/// in the logs from the header alone. Answers of the event-loop fast paths carry none: they log nothing.
+/// Every log line of a routed request carries one id (`hb.request.id`): the id a proxy or client sent in
+/// `X-Request-Id` when it is a sane token (at most 128 characters of letters, digits and `-._:`), or the
+/// server's own. Responses carry it back when the caller sent one, and always on errors, so that an
+/// operator can find a user's failed request in the logs from the header alone. A successful answer to a
+/// request without one carries none: the same bytes the event-loop fast paths send (they log nothing).
 struct RequestIdentifierMiddleware: RouterMiddleware {
     typealias Context = RegistrarRequestContext
     static let header = HTTPField.Name("X-Request-Id")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let given = request.headers[Self.header], Self.isSane(given) {
-            context.logger[metadataKey: "hb.request.id"] = .string(given)
-        }
+        let given = request.headers[Self.header].map(Self.isSane) ?? false
+        if given, let id = request.headers[Self.header] { context.logger[metadataKey: "hb.request.id"] = .string(id) }
         var response = try await next(request, context)
-        response.headers[Self.header] = context.id
+        if given || response.status.code >= 400 { response.headers[Self.header] = context.id }
         return response
     }
 

@@ -176,10 +176,7 @@ struct PlainRequest: Equatable {
     static let maximumLength = 8 * 1024
 
     /// Header fields that change what the router does or how the connection is framed (lower case).
-    static let excludedFields: [[UInt8]] = [
-        "content-length", "transfer-encoding", "connection", "upgrade", "expect", "te",
-        ClientCertificateMiddleware.certificateField.canonicalName, ClientCertificateMiddleware.chainField.canonicalName,
-    ].map { Array($0.utf8) }
+    static let excludedFields: [[UInt8]] = PublishedDocumentFastPath.routedFields.map { Array($0.canonicalName.utf8) }
 
     static func parse(_ bytes: UnsafeRawBufferPointer) -> PlainRequest? {
         var reader = HeadReader(bytes: bytes.prefix(maximumLength))

@@ -21,6 +21,33 @@ import X509
         return try await live.get("/client-certificate", headers: headers)
     }
 
+    /// One rule for every path: a cached public document asked for with a forwarded certificate the router
+    /// refuses (revoked) is refused, whether the request reaches the wire fast path, the fast path behind
+    /// the codec, or the router; without the certificate it is served.
+    @Test func aRefusedForwardedCertificateIsRefusedOnEveryPathToACachedDocument() async throws {
+        try await LiveDirectory.run(configure: { $0.trustedProxies = try! TrustedProxies(parsing: "127.0.0.1") }) { live in
+            let openssl = try OpenSSLCommand()
+            let (transport, leaf) = try await live.issueCertificate("transport", openssl: openssl)
+            _ = try await live.send(
+                .post, "/certificates/\(transport.id)/revoke", json: #"{"reason":"keyCompromise"}"#, token: live.credentials.providerToken)
+            #expect(try await live.get("/jwks").status == .ok, "the document is now cached")
+            let header = ":\(leaf.base64EncodedString()):"
+            // Through the HTTP codec (the test client's request), then raw: the head whole, and split.
+            let routed = try await live.get("/jwks", headers: [Self.clientCert: header])
+            #expect(routed.status == .unauthorized && routed.text.contains("revoked"), "\(routed.status) \(routed.text)")
+            let head = "GET /jwks HTTP/1.1\r\nHost: 127.0.0.1\r\nClient-Cert: \(header)\r\n\r\n"
+            let closing = "GET /jwks HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            for chunks in [[head, closing], [String(head.prefix(20)), String(head.dropFirst(20)), closing]] {
+                let bytes = try await RawHTTPConnection.exchange(port: live.port, chunks: chunks)
+                let statuses = RawHTTPConnection.responses(in: bytes).map(\.statusLine)
+                #expect(
+                    statuses.count == 2 && statuses[0].hasPrefix("HTTP/1.1 401") && statuses[1].hasPrefix("HTTP/1.1 200"),
+                    "\(chunks.count) chunks: \(statuses)")
+            }
+            #expect(try await live.get("/jwks").status == .ok)
+        }
+    }
+
     @Test func aTrustedProxysForwardedCertificateIsValidatedForTransport() async throws {
         try await LiveDirectory.run(configure: { $0.trustedProxies = try! TrustedProxies(parsing: "10.0.0.0/8, 127.0.0.1") }) { live in
             let openssl = try OpenSSLCommand()

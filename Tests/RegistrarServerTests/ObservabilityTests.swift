@@ -16,7 +16,7 @@ import Testing
         }
     }
 
-    @Test func routedResponsesCarryTheRequestIdTheCallerGaveOrTheServersOwn() async throws {
+    @Test func responsesCarryTheRequestIdTheCallerGaveAndErrorsAlwaysCarryOne() async throws {
         try await LiveDirectory.run { live in
             let header = HTTPField.Name("X-Request-Id")!
             var given = HTTPFields()
@@ -31,6 +31,11 @@ import Testing
             #expect(!id.isEmpty && id != hostile[header] && RequestIdShape.isToken(id), "\(id)")
             let other = try await live.get("/organisations/nope", token: live.credentials.operatorToken)
             #expect(other.headers[header] != nil && other.headers[header] != id, "each request its own id")
+
+            // A success carries the caller's id back, and no id of the server's own (the fast paths' bytes).
+            let listed = try await live.get("/organisations", token: live.credentials.operatorToken, headers: given)
+            #expect(listed.status == .ok && listed.headers[header] == "lb-7f3a.2026:42")
+            #expect(try await live.get("/organisations", token: live.credentials.operatorToken).headers[header] == nil)
         }
     }
 
