@@ -87,6 +87,7 @@ public struct ParticipantDirectory: Sendable {
     {
         let organisation = try await storedOrganisation(organisationID, for: caller, to: .manageOrganisation).record
         try input.validate()
+        try SoftwareRoles.requireAuthorised(input.roles ?? [], by: organisation)
         guard organisation.status == .active else {
             throw DirectoryError.notActive(
                 "organisation \(organisationID) is \(organisation.status.rawValue); new software needs an Active organisation")

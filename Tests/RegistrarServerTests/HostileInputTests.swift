@@ -105,6 +105,20 @@ import Testing
         }
     }
 
+    /// The sandbox provider holds AISP and PISP (FCA): software may not claim a role beside those.
+    @Test func softwareMayClaimOnlyItsOrganisationsAuthorisedRoles() async throws {
+        try await LiveDirectory.run { live in
+            let path = "/organisations/\(live.credentials.providerOrganisationID)/software-statements"
+            let token = live.credentials.providerToken
+            for roles in [#"["XYZ"]"#, #"["AISP","CBPII"]"#] {
+                let refused = try await live.send(.post, path, json: #"{"clientName":"App","roles":\#(roles)}"#, token: token)
+                try expectProblem(refused, .badRequest, code: "invalid_input")
+                #expect(refused.text.contains("authorised roles"), "\(refused.text)")
+            }
+            #expect(try await live.send(.post, path, json: #"{"clientName":"App","roles":["PISP"]}"#, token: token).status == .created)
+        }
+    }
+
     @Test func keyUploadsRefusePrivateSymmetricAndWeakKeysAndPublishGoodOnes() async throws {
         try await LiveDirectory.run { live in
             let path =

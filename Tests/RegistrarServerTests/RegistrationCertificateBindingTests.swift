@@ -34,7 +34,7 @@ import Testing
         let live = registrar.client.live
         let created = try await live.send(
             .post, "/organisations/\(registrar.client.organisation)/software-statements",
-            json: #"{"clientName":"Other App","redirectUris":["https://tpp.example/other"],"roles":["AISP"]}"#,
+            json: #"{"clientName":"Other App","redirectUris":["https://tpp.example/other"],"roles":[]}"#,
             token: live.credentials.operatorToken)
         let other = try #require(
             (try JSONSerialization.jsonObject(with: Data(created.text.utf8)) as? [String: Any])?["id"] as? String, "\(created.text)")
