@@ -93,10 +93,10 @@ public protocol DirectoryStore: Sendable {
     func rows(in collection: RecordCollection, ownerID: String?) async throws -> [StoredRow]
     /// The revision of the last committed change (0 for an empty store).
     func currentRevision() async throws -> Int64
-    /// Audit events with an id greater than `afterID`, oldest first; only those about records of
-    /// `subjectType` (a collection name) when given. Ids grow in commit order (writers serialise on the
-    /// revision), so a reader that resumes after the last id it saw never skips or repeats an event.
-    func auditEvents(afterID: Int64, limit: Int, subjectType: String?) async throws -> [AuditEvent]
+    /// The audit events `query` selects, by id (oldest first, or newest first), at most its bounded limit.
+    /// Ids grow in commit order (writers serialise on the revision), so a reader that resumes after (or
+    /// before) the last id it saw never skips or repeats an event.
+    func auditEvents(matching query: AuditQuery) async throws -> [AuditEvent]
     /// Notes the first use of a one-time value (a JWT's `jti`, scoped by its issuer) and keeps it until
     /// `expiry`; false when it is already noted and not yet expired. Atomic across nodes. It does not move
     /// the directory revision: replay bookkeeping is not directory data, and must not empty the caches.
@@ -105,8 +105,12 @@ public protocol DirectoryStore: Sendable {
 }
 
 extension DirectoryStore {
-    public func auditEvents(afterID: Int64, limit: Int) async throws -> [AuditEvent] {
-        try await auditEvents(afterID: afterID, limit: limit, subjectType: nil)
+    /// Events with an id greater than `afterID`, oldest first; only those about records of `subjectType`
+    /// (a collection name) when given.
+    public func auditEvents(afterID: Int64, limit: Int, subjectType: String? = nil) async throws -> [AuditEvent] {
+        var query = AuditQuery(after: afterID, limit: limit)
+        query.subjectType = subjectType
+        return try await auditEvents(matching: query)
     }
 
     public func record<R: StoredRecord>(_ type: R.Type, id: String) async throws -> Stored<R>? {

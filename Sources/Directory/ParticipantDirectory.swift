@@ -307,8 +307,12 @@ public struct ParticipantDirectory: Sendable {
     }
 
     public func auditEvents(afterID: Int64 = 0, limit: Int = 100, for caller: Caller) async throws -> [AuditEvent] {
+        try await auditEvents(matching: AuditQuery(after: afterID, limit: limit), for: caller)
+    }
+
+    public func auditEvents(matching query: AuditQuery, for caller: Caller) async throws -> [AuditEvent] {
         try caller.requireOperator()
-        return try await store.auditEvents(afterID: afterID, limit: min(max(limit, 1), 1000))
+        return try await store.auditEvents(matching: query)
     }
 
     /// A software statement found by its id alone, with its organisation; nil when either is missing.

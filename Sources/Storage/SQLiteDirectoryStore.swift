@@ -128,15 +128,23 @@ public final class SQLiteDirectoryStore: DirectoryStore {
         try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT value FROM directory_revision") ?? 0 }
     }
 
-    public func auditEvents(afterID: Int64, limit: Int, subjectType: String?) async throws -> [AuditEvent] {
+    public func auditEvents(matching query: AuditQuery) async throws -> [AuditEvent] {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT id, at, actor, action, subject_type, subject_id, before, after, revision FROM audit_events
-                    WHERE id > ? AND (? IS NULL OR subject_type = ?) ORDER BY id LIMIT ?
+                    WHERE (? IS NULL OR id > ?) AND (? IS NULL OR id < ?) AND (? IS NULL OR subject_type = ?)
+                    AND (? IS NULL OR subject_id = ?) AND (? IS NULL OR actor = ?) AND (? IS NULL OR action LIKE ? ESCAPE '\\')
+                    AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?)
+                    ORDER BY id \(query.newestFirst ? "DESC" : "ASC") LIMIT ?
                     """,
-                arguments: [afterID, subjectType, subjectType, limit]
+                arguments: [
+                    query.after, query.after, query.before, query.before, query.subjectType, query.subjectType, query.subjectID,
+                    query.subjectID, query.actor, query.actor, query.actionPattern, query.actionPattern,
+                    query.since.map(Timestamp.format), query.since.map(Timestamp.format), query.until.map(Timestamp.format),
+                    query.until.map(Timestamp.format), query.boundedLimit,
+                ]
             ).map { row in
                 AuditEvent(
                     id: row["id"], at: Timestamp.parse(row["at"]) ?? .distantPast, actor: row["actor"], action: row["action"],

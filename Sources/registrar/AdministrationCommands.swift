@@ -153,21 +153,55 @@ struct KeysCommand: AsyncParsableCommand {
 }
 
 struct AuditCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Read the audit trail, oldest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Read the audit trail, oldest first (or newest first with --newest).",
+        discussion: """
+            Examples:
+              registrar audit --newest --limit 20
+              registrar audit --action organisation. --since 2026-12-01T00:00:00Z
+              registrar audit --subject ORGANISATION_ID --json
+            """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "Only events after this event id.") var after: Int64 = 0
+    @Flag(help: "Newest first.") var newest = false
+    @Option(help: "Only events after this event id (the next page, oldest first).") var after: Int64?
+    @Option(help: "Only events before this event id (the next page, newest first).") var before: Int64?
+    @Option(help: "Only events about this record id (an organisation, software statement, key…).") var subject: String?
+    @Option(help: "Only events about records of this kind: organisations, software_statements, participant_keys…")
+    var subjectType: String?
+    @Option(help: "Only changes by this actor, as shown in the ACTOR column.") var actor: String?
+    @Option(help: "Only this action (organisation.create), or a kind ending in a dot (organisation.).") var action: String?
+    @Option(help: "Only events at or after this RFC 3339 time.") var since: String?
+    @Option(help: "Only events before this RFC 3339 time.") var until: String?
     @Option(help: "At most this many events (1-1000).") var limit: Int = 100
 
+    func query() throws -> AuditQuery {
+        var query = AuditQuery(after: after, limit: limit)
+        query.before = before
+        query.newestFirst = newest
+        (query.subjectID, query.subjectType, query.actor, query.action) = (subject, subjectType, actor, action)
+        for (text, name, path) in [(since, "--since", \AuditQuery.since), (until, "--until", \AuditQuery.until)] {
+            guard let text else { continue }
+            guard let date = Timestamp.parse(text) else { throw CLIError("\(name) must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z") }
+            query[keyPath: path] = date
+        }
+        return query
+    }
+
     func run() async throws {
+        let query = try failingWithOneLine { try self.query() }
         try await withStore(store) { store in
-            let events = try await ParticipantDirectory(store: store).auditEvents(afterID: after, limit: limit, for: .cli)
-            if output.json { return try Output.json(events) }
+            let events = try await ParticipantDirectory(store: store).auditEvents(matching: query, for: .cli)
+            if output.json { return try Output.json(events.map { AuditEventView($0) }) }
             Output.table(
                 ["ID", "AT", "ACTOR", "ACTION", "SUBJECT"],
                 events.map {
                     [String($0.id), Timestamp.format($0.at), $0.actor, $0.action, "\($0.subjectType)/\($0.subjectID)"]
                 })
+            if events.count == query.boundedLimit, let last = events.last {
+                FileHandle.standardError.write(
+                    Data("more events: run again with \(newest ? "--before" : "--after") \(last.id)\n".utf8))
+            }
         }
     }
 }

@@ -172,10 +172,50 @@ import Testing
             let list = try JSONSerialization.jsonObject(with: events.body) as? [[String: Any]] ?? []
             let change = try #require(list.first { $0["action"] as? String == "organisation.status" })
             #expect(change["actor"] as? String == "operator:sandbox operator")
-            #expect((change["before"] as? String)?.contains("\"status\":\"Active\"") == true)
-            #expect((change["after"] as? String)?.contains("\"status\":\"Suspended\"") == true)
+            // The records before and after are JSON objects, not strings holding JSON.
+            #expect((change["before"] as? [String: Any])?["status"] as? String == "Active", "\(change)")
+            #expect((change["after"] as? [String: Any])?["status"] as? String == "Suspended", "\(change)")
             #expect(try await live.get("/audit-events", token: live.credentials.providerToken).status == .forbidden)
             for event in list { #expect(!"\(event)".contains("rgr_"), "a token secret reached the audit trail") }
+        }
+    }
+
+    /// Newest first, filters, and the `Link` to the next page when a page is full.
+    @Test func theAuditTrailReadsNewestFirstWithFiltersAndSaysWhenMoreExist() async throws {
+        try await LiveDirectory.run { live in
+            let token = live.credentials.operatorToken
+            let organisation = live.credentials.providerOrganisationID
+            for status in ["Suspended", "Active"] {
+                _ = try await live.send(.put, "/organisations/\(organisation)/status", json: #"{"status":"\#(status)"}"#, token: token)
+            }
+            func events(_ query: String) async throws -> (list: [[String: Any]], link: String?) {
+                let reply = try await live.get("/audit-events?\(query)", token: token)
+                #expect(reply.status == .ok, "\(query): \(reply.text)")
+                return (
+                    try JSONSerialization.jsonObject(with: reply.body) as? [[String: Any]] ?? [], reply.headers[HTTPField.Name("Link")!]
+                )
+            }
+            let all = try await events("limit=1000").list.map { $0["id"] as? Int ?? 0 }
+            let newest = try await events("order=newest&limit=1000").list.map { $0["id"] as? Int ?? 0 }
+            #expect(newest == all.reversed() && all == all.sorted() && all.count > 2)
+
+            let first = try await events("order=newest&action=organisation.&subject=\(organisation)&limit=1")
+            #expect(first.list.count == 1 && first.list[0]["action"] as? String == "organisation.status")
+            #expect((first.list[0]["after"] as? [String: Any])?["status"] as? String == "Active", "the newest change first")
+            let link = try #require(first.link, "a full page says where the next one is")
+            #expect(link.contains("before=\(first.list[0]["id"] as? Int ?? 0)") && link.hasSuffix(#"rel="next""#), "\(link)")
+            let nextQuery = try #require(link.split(separator: "?", maxSplits: 1).last?.split(separator: ">").first)
+            let second = try await events(String(nextQuery))
+            #expect((second.list.first?["after"] as? [String: Any])?["status"] as? String == "Suspended", "\(second.list)")
+
+            #expect(try await events("actor=nobody").list.isEmpty)
+            #expect(try await events("since=2100-01-01T00:00:00Z").list.isEmpty)
+            #expect(try await events("until=2000-01-01T00:00:00Z").list.isEmpty)
+            #expect(try await events("action=organisation_status").list.isEmpty, "_ is not a wildcard")
+            #expect(try await events("limit=1000").link == nil, "no Link on the last page")
+            for bad in ["order=sideways", "since=yesterday", "page=2", "after=1&after=2", "limit=0"] {
+                try expectProblem(try await live.get("/audit-events?\(bad)", token: token), .badRequest, code: "invalid_input")
+            }
         }
     }
 }

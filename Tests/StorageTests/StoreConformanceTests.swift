@@ -150,6 +150,50 @@ import Testing
         #expect(page.map(\.subjectID) == ["r2"])
         try await store.close()
     }
+
+    /// Every filter of `AuditQuery`, each order, and the cursors, alike in every back end.
+    @Test(arguments: StoreBackend.available)
+    func auditQueriesFilterAndOrder(backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        let written = ["thing.create", "thing.update", "thing_x.create", "other.create"]
+        for (index, action) in written.enumerated() {
+            var changes = ChangeSet(actor: index == 3 ? "operator:bob" : "operator:alice", at: now + TimeInterval(index * 60))
+            let record = TestRecord(id: "q\(index % 2)", name: "n\(index)", updatedAt: now)
+            if index < 2 { try changes.insert(TestRecord(id: "q\(index)", name: "n\(index)", updatedAt: now)) }
+            changes.audit(action, subject: record, before: nil, after: record)
+            try await store.apply(changes)
+        }
+        func selected(_ configure: (inout AuditQuery) -> Void) async throws -> [String] {
+            var query = AuditQuery(limit: 100)
+            configure(&query)
+            return try await store.auditEvents(matching: query).map(\.action)
+        }
+        #expect(try await selected { _ in } == written)
+        #expect(try await selected { $0.newestFirst = true } == written.reversed())
+        #expect(
+            try await selected {
+                $0.newestFirst = true; $0.limit = 2
+            } == ["other.create", "thing_x.create"])
+        #expect(try await selected { $0.action = "thing." } == ["thing.create", "thing.update"], "a kind; _ is no wildcard")
+        #expect(try await selected { $0.action = "thing.update" } == ["thing.update"])
+        #expect(try await selected { $0.actor = "operator:bob" } == ["other.create"])
+        #expect(try await selected { $0.subjectID = "q1" } == ["thing.update", "other.create"])
+        #expect(try await selected { $0.subjectType = "registered_clients" }.isEmpty)
+        #expect(
+            try await selected {
+                $0.since = now + 60; $0.until = now + 180
+            } == ["thing.update", "thing_x.create"])
+        let ids = try await store.auditEvents(matching: AuditQuery(limit: 100)).map(\.id)
+        #expect(
+            try await selected {
+                $0.before = ids[2]; $0.newestFirst = true
+            } == ["thing.update", "thing.create"])
+        #expect(
+            try await selected {
+                $0.after = ids[0]; $0.before = ids[3]
+            } == ["thing.update", "thing_x.create"])
+        try await store.close()
+    }
 }
 
 @Suite struct PostgresAvailabilityTests {

@@ -72,16 +72,11 @@ enum AdministrationRoutes {
 
         routes.add(.get, "/audit-events") { request, context in
             let caller = try context.requireCaller()
-            let parameters = request.uri.queryParameters
-            let after = try ListingQuery.auditCursor(parameters)
-            let limit: Int =
-                try parameters.get("limit").map { text -> Int in
-                    guard let value = Int(text), (1...1000).contains(value) else {
-                        throw DirectoryError.invalidInput("limit must be from 1 to 1000")
-                    }
-                    return value
-                } ?? 100
-            return try HTTPExchange.json(try await directory.auditEvents(afterID: after, limit: limit, for: caller))
+            let listing = try AuditListing(request.uri.queryParameters)
+            let events = try await directory.auditEvents(matching: listing.query, for: caller)
+            return try HTTPExchange.json(
+                events.map { AuditEventView($0) },
+                headers: listing.nextLink(after: events, url: runtime.configuration.publicURL + "/audit-events"))
         }
 
         routes.add(.get, "/signing-keys") { _, context in

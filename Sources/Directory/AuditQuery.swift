@@ -1,0 +1,46 @@
+import Foundation
+
+/// Which audit events to read, and in which order: what an operator narrows the trail with.
+///
+/// ```swift
+/// var query = AuditQuery(limit: 50)
+/// query.newestFirst = true
+/// query.action = "organisation."          // a kind: every action that starts with it
+/// let page = try await store.auditEvents(matching: query)
+/// ```
+public struct AuditQuery: Sendable, Equatable {
+    /// Only events with a larger id (resume reading forwards).
+    public var after: Int64?
+    /// Only events with a smaller id (resume reading backwards, newest first).
+    public var before: Int64?
+    public var newestFirst = false
+    /// A collection name (`organisations`, `software_statements`, …).
+    public var subjectType: String?
+    public var subjectID: String?
+    /// The actor exactly as recorded (`operator:LABEL`, `software:ID`, `cli:USER`).
+    public var actor: String?
+    /// An action (`organisation.create`), or a kind when it ends with a dot (`organisation.`).
+    public var action: String?
+    /// Events at or after `since` and before `until`.
+    public var since: Date?
+    public var until: Date?
+    public var limit: Int
+
+    public static let maximumLimit = 1000
+
+    public init(after: Int64? = nil, limit: Int = 100) {
+        self.after = after
+        self.limit = limit
+    }
+
+    /// The limit within 1…1000.
+    public var boundedLimit: Int { min(max(limit, 1), Self.maximumLimit) }
+
+    /// The action filter as a SQL `LIKE` pattern (`_` and `%` in names are escaped with `\`).
+    public var actionPattern: String? {
+        guard let action else { return nil }
+        let escaped = action.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+        return action.hasSuffix(".") ? escaped + "%" : escaped
+    }
+}
