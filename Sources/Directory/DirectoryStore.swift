@@ -19,6 +19,8 @@ public enum RecordCollection: String, Sendable, CaseIterable, Codable {
     case registrationTokens = "registration_tokens"
     /// Which client holds a software's one registration, where the profile allows only one.
     case softwareRegistrations = "software_registrations"
+    /// The directory's own settings (`DirectorySettings`): one record.
+    case directorySettings = "directory_settings"
 
     /// Which revision counter a write to this collection moves.
     public var ledger: RevisionLedger {

@@ -100,6 +100,9 @@ enum Schema {
         Migration(
             name: "0008-software-registrations", sqlite: sqliteTable(.softwareRegistrations),
             postgres: postgresTable(.softwareRegistrations)),
+        // The public URL, profile and SSA issuer, kept with the data (DirectorySettings).
+        Migration(
+            name: "0009-directory-settings", sqlite: sqliteTable(.directorySettings), postgres: postgresTable(.directorySettings)),
     ]
 
     /// A migration, once released, never changes; a new collection gets its table in a new migration.

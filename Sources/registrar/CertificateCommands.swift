@@ -21,13 +21,15 @@ struct PKIServices {
 }
 
 /// Runs a command body with the PKI services on the store; bad options or store failures become one line.
-func withPKI<T>(_ store: StoreOptions, _ options: ServeOptions, _ body: (PKIServices, any DirectoryStore) async throws -> T) async throws
-    -> T
-{
-    let configuration = try options.requireConfiguration()
+func withPKI<T>(
+    _ store: StoreOptions, _ identity: DirectoryIdentityOptions, _ body: (PKIServices, any DirectoryStore) async throws -> T
+) async throws -> T {
+    _ = try failingWithOneLine { try identity.given() }
     let encryptionKey = try store.requireEncryptionKey()
     return try await withStore(store) { directoryStore in
-        try await body(PKIServices(store: directoryStore, encryptionKey: encryptionKey, configuration: configuration), directoryStore)
+        let configuration = try await identity.configuration(in: directoryStore)
+        return try await body(
+            PKIServices(store: directoryStore, encryptionKey: encryptionKey, configuration: configuration), directoryStore)
     }
 }
 
@@ -38,16 +40,23 @@ struct CertificateCommand: AsyncParsableCommand {
 
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Issue a transport or signing certificate for Active software from a PEM CSR; prints the certificate.")
+            abstract: "Issue a transport or signing certificate for Active software from a PEM CSR; prints the certificate.",
+            discussion: """
+                The certificate's CRL, OCSP and CA-issuer URLs are under the public URL kept with the directory
+                (set with `registrar init --public-url` or `serve --public-url`).
+                Example:
+                  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout tpp.key -out tpp.csr -subj /CN=tpp
+                  registrar cert issue --software SOFTWARE_ID --purpose transport --csr tpp.csr > tpp.pem
+                """)
         @OptionGroup var store: StoreOptions
-        @OptionGroup var options: ServeOptions
+        @OptionGroup(title: "The directory (kept with its data)") var identity: DirectoryIdentityOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "Software statement id.") var software: String
         @Option(help: "transport (mTLS) or signing.") var purpose: String
         @Option(help: "PEM certificate signing request file, or - for standard input.") var csr: String
 
         func run() async throws {
-            try await withPKI(store, options) { services, store in
+            try await withPKI(store, identity) { services, store in
                 let chosen = try purposeNamed(purpose)
                 let csrText = String(decoding: try readInput(csr), as: UTF8.self)
                 let statement = try await findSoftware(software, in: store)
@@ -98,13 +107,13 @@ struct CertificateCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke an issued certificate: it moves to the revoked JWKS and into the CRL.")
         @OptionGroup var store: StoreOptions
-        @OptionGroup var options: ServeOptions
+        @OptionGroup(title: "The directory (kept with its data)") var identity: DirectoryIdentityOptions
         @Argument(help: "Serial number in hex.") var serial: String
         @Option(help: "RFC 5280 reason: \(RevocationReason.allCases.map(\.rawValue).joined(separator: ", ")).") var reason: String =
             "unspecified"
 
         func run() async throws {
-            try await withPKI(store, options) { services, _ in
+            try await withPKI(store, identity) { services, _ in
                 let chosen: RevocationReason = try InputRules.choice(reason, field: "reason")
                 let revoked = try await services.certificates.revoke(serialNumber: serial, reason: chosen, by: .cli)
                 print("revoked \(revoked.id) (\(chosen.rawValue))")
@@ -117,13 +126,13 @@ struct CertificateCommand: AsyncParsableCommand {
             abstract: "Validate a certificate (PEM or DER; extra PEM blocks are intermediates) against the trust anchors.",
             discussion: "Exits 0 when valid, 2 when invalid (the report says why), 1 on bad input.")
         @OptionGroup var store: StoreOptions
-        @OptionGroup var options: ServeOptions
+        @OptionGroup(title: "The directory (kept with its data)") var identity: DirectoryIdentityOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "Certificate file, or - for standard input.") var file: String
         @Option(help: "transport, signing, qwac or qseal; default: what the certificate declares.") var purpose: String?
 
         func run() async throws {
-            let report = try await withPKI(store, options) { services, _ in
+            let report = try await withPKI(store, identity) { services, _ in
                 try await services.trust.validate(try readInput(file), purpose: try purpose.map(purposeNamed), at: Date())
             }
             if output.json {

@@ -9,9 +9,7 @@ import Storage
 struct ServeOptions: ParsableArguments {
     @Option(help: "Address to listen on (env REGISTRAR_HOST).") var host: String?
     @Option(help: "Port to listen on (env REGISTRAR_PORT).") var port: Int?
-    @Option(help: "URL clients reach this directory at; published links use it (env REGISTRAR_PUBLIC_URL).") var publicURL: String?
-    @Option(help: "Ecosystem profile for SSAs: obie, cdr or ofb (env REGISTRAR_PROFILE).") var profile: String?
-    @Option(help: "The SSA `iss` claim; defaults to the public URL (env REGISTRAR_SSA_ISSUER).") var ssaIssuer: String?
+    @OptionGroup(title: "The directory (kept with its data)") var identity: DirectoryIdentityOptions
     @Option(help: "SSA lifetime in seconds (env REGISTRAR_SSA_LIFETIME, default 600).") var ssaLifetime: Int?
     @Option(help: "Lifetime of access tokens from POST /token, seconds (env REGISTRAR_ACCESS_TOKEN_LIFETIME, default 300).")
     var accessTokenLifetime: Int?
@@ -37,7 +35,9 @@ struct ServeOptions: ParsableArguments {
     var keepAliveTimeout: Int?
     @OptionGroup(title: "Registration (POST /register)") var registration: RegistrationOptions
 
-    func configuration() throws -> ServerConfiguration {
+    /// The configuration from flags and environment, with the identity the directory keeps (`kept`)
+    /// where neither names it.
+    func configuration(kept: DirectorySettings? = nil) throws -> ServerConfiguration {
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
         configuration.host = host ?? environment["REGISTRAR_HOST"] ?? configuration.host
@@ -45,17 +45,7 @@ struct ServeOptions: ParsableArguments {
         guard (0...65535).contains(configuration.port) else { throw CLIError("port must be from 0 to 65535") }
         configuration.tls = try tlsSettings(environment)
         let scheme = configuration.tls == nil ? "http" : "https"
-        configuration.publicURL = publicURL ?? environment["REGISTRAR_PUBLIC_URL"] ?? "\(scheme)://localhost:\(configuration.port)"
-        guard let url = URLComponents(string: configuration.publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw CLIError("the public URL must be an absolute http(s) URL")
-        }
-        if let name = profile ?? environment["REGISTRAR_PROFILE"] {
-            guard let value = EcosystemProfile(rawValue: name.lowercased()) else {
-                throw CLIError("profile must be obie, cdr or ofb, not \(name)")
-            }
-            configuration.profile = value
-        }
-        configuration.ssaIssuer = ssaIssuer ?? environment["REGISTRAR_SSA_ISSUER"]
+        try identity.resolve(kept: kept, defaultURL: "\(scheme)://localhost:\(configuration.port)", into: &configuration)
         if let lifetime = try ssaLifetime ?? environment["REGISTRAR_SSA_LIFETIME"].map({ try integer($0, "REGISTRAR_SSA_LIFETIME") }) {
             guard (30...86_400).contains(lifetime) else { throw CLIError("the SSA lifetime must be from 30 to 86400 seconds") }
             configuration.ssaLifetime = TimeInterval(lifetime)
@@ -119,8 +109,8 @@ struct ServeOptions: ParsableArguments {
     }
 
     /// The configuration, or a one-line error and exit 1.
-    func requireConfiguration() throws -> ServerConfiguration {
-        do { return try configuration() } catch { throw fail(error) }
+    func requireConfiguration(kept: DirectorySettings? = nil) throws -> ServerConfiguration {
+        do { return try configuration(kept: kept) } catch { throw fail(error) }
     }
 
     private func integer(_ text: String, _ name: String) throws -> Int {
@@ -164,9 +154,11 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: ServeOptions
 
     func run() async throws {
-        let configuration = try options.requireConfiguration()
+        _ = try options.requireConfiguration()  // bad flags fail before the store is opened
         let encryptionKey = try store.requireEncryptionKey()
         try await withStore(store) { directoryStore in
+            let configuration = try options.configuration(kept: try await DirectorySettings.read(from: directoryStore))
+            try await options.identity.keep(in: directoryStore)
             try await serve(configuration, store: directoryStore, encryptionKey: encryptionKey, location: store.location)
         }
     }
@@ -181,13 +173,14 @@ struct Sandbox: AsyncParsableCommand {
     @OptionGroup var options: ServeOptions
 
     func run() async throws {
-        let configuration: ServerConfiguration
         let encryptionKey: KeyEncryptionKey
         do {
-            configuration = try options.configuration()
+            _ = try options.configuration()  // bad flags fail before anything is created
             encryptionKey = try store.encryptionKey(create: true)
         } catch { throw fail(error) }
         try await withStore(store, creating: true) { directoryStore in
+            let configuration = try options.configuration(kept: try await DirectorySettings.read(from: directoryStore))
+            try await options.identity.keep(in: directoryStore)
             let envFile = (store.dataFolder as NSString).appendingPathComponent("sandbox.env")
             if let credentials = try await SandboxSeed.seedIfEmpty(
                 ParticipantDirectory(store: directoryStore), profile: configuration.profile)
@@ -215,6 +208,7 @@ struct Init: AsyncParsableCommand {
         abstract: "Prepare a directory: key-encryption key, database schema, signing keys, the directory CA, and a first operator token.")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup(title: "The directory (kept with its data)") var identity: DirectoryIdentityOptions
     @Option(help: "Algorithm of the first signing keys: PS256 or ES256.") var signingAlgorithm: String = "PS256"
     @Option(help: "Label of the first operator token.") var label: String = "first operator"
 
@@ -222,13 +216,17 @@ struct Init: AsyncParsableCommand {
         guard let algorithm = SigningAlgorithm(rawValue: signingAlgorithm.uppercased()) else {
             throw fail(CLIError("the signing algorithm must be PS256 or ES256"))
         }
+        _ = try failingWithOneLine { try identity.given() }
         let encryptionKey = try store.requireEncryptionKey(create: true)
         try await withStore(store, creating: true) { directoryStore in
+            try await identity.keep(in: directoryStore)
+            let configuration = try await identity.configuration(in: directoryStore)
             let keyring = DirectoryKeyring(store: directoryStore, encryptionKey: encryptionKey)
             try await keyring.ensureSigningKeys(algorithm: algorithm, by: .cli)
             _ = try await keyring.currentSigner()
+            // The CA certificates name the CRL and CA-issuer URLs under the public URL.
             try await DirectoryCertificateAuthority(
-                store: directoryStore, encryptionKey: encryptionKey, endpoints: ServerConfiguration().pkiEndpoints
+                store: directoryStore, encryptionKey: encryptionKey, endpoints: configuration.pkiEndpoints
             ).ensureExists(by: .cli)
             let directory = ParticipantDirectory(store: directoryStore)
             // Running init again checks and completes the set-up; it never mints another "first" token.
@@ -238,7 +236,8 @@ struct Init: AsyncParsableCommand {
                 return
             }
             let token = try await directory.createToken(role: .operator, organisationID: nil, label: label, by: .cli)
-            print("Directory ready in \(store.location.redacted).")
+            print(
+                "Directory ready in \(store.location.redacted), at \(configuration.publicURL) (profile \(configuration.profile.rawValue)).")
             print("Operator token (shown once, store it safely): \(token.secret)")
             print("Token id (for `registrar tokens revoke`): \(token.token.id.prefix(12))")
         }

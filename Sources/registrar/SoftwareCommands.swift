@@ -104,15 +104,21 @@ struct SSACommand: AsyncParsableCommand {
         commandName: "ssa", abstract: "Issue software statement assertions.", subcommands: [Issue.self])
 
     struct Issue: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Issue an SSA for Active software and print the JWT.")
+        static let configuration = CommandConfiguration(
+            abstract: "Issue an SSA for Active software and print the JWT.",
+            discussion: """
+                Signed with the directory's current key, in the profile and with the issuer kept with the directory
+                (set with `registrar init` or `serve`). Example: registrar ssa issue --software SOFTWARE_ID > ssa.jwt
+                """)
         @OptionGroup var store: StoreOptions
-        @OptionGroup var options: ServeOptions
+        @OptionGroup(title: "The directory (kept with its data)") var identity: DirectoryIdentityOptions
         @Option(help: "Software statement id.") var software: String
 
         func run() async throws {
-            let configuration = try options.requireConfiguration()
+            _ = try failingWithOneLine { try identity.given() }
             let encryptionKey = try store.requireEncryptionKey()
             try await withStore(store) { store in
+                let configuration = try await identity.configuration(in: store)
                 let statement = try await findSoftware(software, in: store)
                 let directory = ParticipantDirectory(store: store)
                 let keyring = DirectoryKeyring(store: store, encryptionKey: encryptionKey)

@@ -1,11 +1,55 @@
 import ChildProcess
 import Directory
 import Foundation
+import Keys
 import PKI
 import Testing
 
 /// `registrar cert …` and `registrar trust …`, run as an operator would.
 @Suite struct CommandLinePKITests {
+    /// The public URL given at `init` is kept with the directory: a certificate or SSA issued later from
+    /// the command line, with no flag repeated, points at it (not at http://localhost:8080).
+    @Test func theDirectoryKeepsItsPublicURLForEveryCommandThatIssues() async throws {
+        let data = try TestStores.temporaryFolder()
+        let openssl = try OpenSSLCommand()
+        func registrar(_ arguments: [String]) async throws -> Witness.Result {
+            try await ChildProcess.run(Witness.registrarBinary, ["--data", data.path].inserted(before: "--", in: arguments))
+        }
+        func line(_ result: Witness.Result) -> String { result.output.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+        let initialised = try await registrar(["init", "--public-url", "https://directory.example"])
+        #expect(initialised.status == 0 && initialised.output.contains("at https://directory.example"), "\(initialised.output)")
+        let organisation = line(
+            try await registrar(["org", "create", "--name", "CLI TPP", "--country", "GB", "--authority", "FCA:987654:AISP"]))
+        let software = line(
+            try await registrar([
+                "software", "create", "--org", organisation, "--name", "CLI App", "--redirect-uri", "https://cli.example/cb", "--role",
+                "AISP",
+            ]))
+        let csr = try openssl.write(
+            "client.csr", try await openssl.makeCSR(name: "client", key: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]))
+        let issued = try await registrar(["cert", "issue", "--software", software, "--purpose", "transport", "--csr", csr])
+        #expect(issued.status == 0, "\(issued.errors)")
+        let text = try await openssl.require(["x509", "-in", try openssl.write("leaf.pem", issued.output), "-noout", "-text"])
+        #expect(text.output.contains("URI:https://directory.example/pki/issuing.crl"), "\(text.output)")
+        #expect(!text.output.contains("localhost"))
+
+        let ssa = line(try await registrar(["ssa", "issue", "--software", software]))
+        let payload = try #require(ssa.split(separator: ".").dropFirst().first.flatMap { Base64URL.decode(String($0)) })
+        let claims = try #require(try JSONSerialization.jsonObject(with: payload) as? [String: Any])
+        #expect(claims["iss"] as? String == "https://directory.example", "\(claims)")
+        #expect((claims["software_jwks_endpoint"] as? String)?.hasPrefix("https://directory.example/") == true, "\(claims)")
+
+        // Given again, it replaces what is kept (audited); an unusable URL is one line and changes nothing.
+        #expect(try await registrar(["init", "--public-url", "https://registry.example"]).status == 0)
+        let refused = try await registrar(["init", "--public-url", "ftp://nowhere"])
+        #expect(refused.status == 1 && refused.errors == "registrar: error: the public URL must be an absolute http(s) URL\n")
+        let again = line(try await registrar(["ssa", "issue", "--software", software]))
+        let next = try #require(again.split(separator: ".").dropFirst().first.flatMap { Base64URL.decode(String($0)) })
+        #expect((try JSONSerialization.jsonObject(with: next) as? [String: Any])?["iss"] as? String == "https://registry.example")
+        #expect(try await registrar(["audit", "--action", "directory-settings."]).output.contains("directory-settings.update"))
+    }
+
     @Test func certificatesAndTrustAnchorsFromTheCommandLine() async throws {
         let data = try TestStores.temporaryFolder()
         let openssl = try OpenSSLCommand()
