@@ -14,6 +14,8 @@ public struct APIToken: Codable, Sendable, Equatable, StoredRecord {
         /// Reads the clients registered through `POST /register` (what a bank's authorisation server
         /// holds), and nothing else.
         case clients
+        /// Reads `GET /metrics` (a Prometheus scraper), and nothing else.
+        case metrics
     }
 
     /// Hex SHA-256 of the secret: looking a token up never needs the secret at rest.

@@ -4,6 +4,8 @@ public enum Caller: Sendable, Equatable {
     case organisation(id: String, label: String)
     /// A bank's authorisation server reading the clients registered here (a `clients` token).
     case clientReader(label: String)
+    /// A Prometheus scraper reading `GET /metrics` (a `metrics` token).
+    case metricsReader(label: String)
     /// A software statement acting for itself with a certificate-bound access token from `POST /token`.
     case software(SoftwareClient)
     /// The operator at the command line, with direct access to the store.
@@ -16,6 +18,7 @@ public enum Caller: Sendable, Equatable {
         case .operator: self = .operator(label: token.label)
         case .organisation: self = .organisation(id: token.organisationID ?? "", label: token.label)
         case .clients: self = .clientReader(label: token.label)
+        case .metrics: self = .metricsReader(label: token.label)
         }
     }
 
@@ -24,6 +27,7 @@ public enum Caller: Sendable, Equatable {
         case .operator(let label): "operator:\(label)"
         case .organisation(let id, let label): "organisation:\(id):\(label)"
         case .clientReader(let label): "clients:\(label)"
+        case .metricsReader(let label): "metrics:\(label)"
         case .software(let client): "software:\(client.organisationID):\(client.softwareID)"
         case .commandLine(let user): "cli:\(user)"
         case .system: "system"
@@ -33,12 +37,18 @@ public enum Caller: Sendable, Equatable {
     public var isOperator: Bool {
         switch self {
         case .operator, .commandLine, .system: true
-        case .organisation, .software, .clientReader: false
+        case .organisation, .software, .clientReader, .metricsReader: false
         }
     }
 
     public func requireOperator() throws {
         guard isOperator else { throw DirectoryError.forbidden("this operation needs an operator token") }
+    }
+
+    /// Reading the process's metrics: operators and holders of a `metrics` token.
+    public func requireMetricsAccess() throws {
+        if case .metricsReader = self { return }
+        guard isOperator else { throw DirectoryError.forbidden("reading metrics needs an operator or metrics token") }
     }
 
     /// Reading registered clients: operators and holders of a `clients` token.
@@ -69,6 +79,8 @@ public enum Caller: Sendable, Equatable {
             guard id == organisationID else { throw DirectoryError.forbidden("this token is scoped to another organisation") }
         case .clientReader:
             throw DirectoryError.forbidden("a clients token reads registered clients only")
+        case .metricsReader:
+            throw DirectoryError.forbidden("a metrics token reads /metrics only")
         case .software(let client):
             guard client.organisationID == organisationID else {
                 throw DirectoryError.forbidden("this access token is scoped to another organisation")

@@ -5,6 +5,8 @@ public struct OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
     /// 400, or 401 for a client that failed to authenticate (RFC 6749 §5.2).
     public var status: Int
+    /// The named registration check that refused, when one did (metrics and logs name it).
+    public var check: String?
 
     public init(_ code: String, _ description: String, status: Int = 400) {
         self.code = code

@@ -43,11 +43,12 @@ public struct ParticipantDirectory: Sendable {
     }
 
     /// The organisations a caller may list: all for operators and software with `directory:read`, its
-    /// own for an organisation's token, none for a clients reader.
+    /// own for an organisation's token, none for a clients or metrics reader.
     public func organisations(for caller: Caller) async throws -> [Organisation] {
         switch caller {
         case .organisation(let id, _): return [try await organisation(id, for: caller)]
         case .clientReader: throw DirectoryError.forbidden("a clients token reads registered clients only")
+        case .metricsReader: throw DirectoryError.forbidden("a metrics token reads /metrics only")
         case .software(let client): try client.permit(.read)
         case .operator, .commandLine, .system: break
         }
@@ -245,9 +246,10 @@ public struct ParticipantDirectory: Sendable {
         try caller.requireOperator()
         try InputRules.requireText(label, field: "label", maximum: 128)
         switch (role, organisationID) {
-        case (.operator, nil), (.clients, nil): break
+        case (.operator, nil), (.clients, nil), (.metrics, nil): break
         case (.organisation, let id?): _ = try await storedOrganisation(id, for: caller)
-        case (.operator, _?), (.clients, _?): throw DirectoryError.invalidInput("only an organisation token is scoped to an organisation")
+        case (.operator, _?), (.clients, _?), (.metrics, _?):
+            throw DirectoryError.invalidInput("only an organisation token is scoped to an organisation")
         case (.organisation, nil): throw DirectoryError.invalidInput("an organisation token needs an organisation id")
         }
         let now = clock()

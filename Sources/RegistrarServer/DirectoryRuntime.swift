@@ -91,7 +91,9 @@ public final class DirectoryRuntime: Sendable {
         let prepared = try await preparedAssertions.value(for: "\(organisationID)/\(softwareID)", at: currentRevision) {
             try await issuer.prepare(softwareID: softwareID, organisationID: organisationID, for: caller)
         }
-        return try prepared.assertion(signedBy: try await currentSigner(), at: Date(), jwtID: RecordIdentifier.make())
+        let jwt = try prepared.assertion(signedBy: try await currentSigner(), at: Date(), jwtID: RecordIdentifier.make())
+        RegistrarMetrics.assertionsIssued.increment()
+        return jwt
     }
 
     /// An SSA made only from what this revision already holds (the caller behind the token, the prepared
@@ -104,7 +106,10 @@ public final class DirectoryRuntime: Sendable {
             let prepared = preparedAssertions.value(for: "\(organisationID)/\(softwareID)", at: revision),
             let signer = signer.kept(at: revision)
         else { return nil }
-        return try? prepared.assertion(signedBy: signer, at: Date(), jwtID: RecordIdentifier.make())
+        guard let jwt = try? prepared.assertion(signedBy: signer, at: Date(), jwtID: RecordIdentifier.make()) else { return nil }
+        // One shared counter per SSA: next to a 200 µs signature, the cross-core add is noise.
+        RegistrarMetrics.assertionsIssued.increment()
+        return jwt
     }
 
     /// The caller behind a bearer token; known tokens are remembered for the revision (a token change

@@ -80,7 +80,9 @@ enum OAuthErrorResponse {
         headers[.cacheControl] = "no-store"
         headers[TokenRoutes.pragma] = "no-cache"
         if oauth.code == "invalid_token" { headers[.wwwAuthenticate] = #"Bearer error="invalid_token""# }
-        let body = (try? JSONEncoder().encode(["error": oauth.code, "error_description": oauth.description])) ?? Data()
+        // A refusal by a named registration check says which one, so a provider knows what to fix.
+        let description = oauth.check.map { "\(oauth.description) (check: \($0))" } ?? oauth.description
+        let body = (try? JSONEncoder().encode(["error": oauth.code, "error_description": description])) ?? Data()
         return Response(status: .init(code: oauth.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

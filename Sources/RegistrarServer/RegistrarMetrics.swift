@@ -19,4 +19,18 @@ public enum RegistrarMetrics {
     }
 
     static let fastPathResponses = Counter(label: "registrar_fast_path_responses_total")
+
+    // What the directory did, for dashboards and alerts on the business rather than on HTTP.
+    static let assertionsIssued = Counter(label: "registrar_ssas_issued_total")
+    static func certificatesIssued(_ purpose: String) -> Metrics.Counter {
+        Counter(label: "registrar_certificates_issued_total", dimensions: [("purpose", purpose)])
+    }
+    static func certificatesRevoked(_ reason: String) -> Metrics.Counter {
+        Counter(label: "registrar_certificates_revoked_total", dimensions: [("reason", reason)])
+    }
+    static let registrations = Counter(label: "registrar_registrations_total")
+    /// A refused registration, update or management call, by the named check that refused it.
+    static func registrationRefusals(_ check: String) -> Metrics.Counter {
+        Counter(label: "registrar_registration_refusals_total", dimensions: [("check", check)])
+    }
 }

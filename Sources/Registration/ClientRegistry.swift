@@ -116,7 +116,12 @@ public struct ClientRegistry: Sendable {
         -> RegistrationContext
     {
         var context = RegistrationContext(request: request, certificate: certificate, settings: settings, now: now, existing: existing)
-        for check in settings.profile.checks { try await check.run(&context, environment) }
+        for check in settings.profile.checks {
+            do { try await check.run(&context, environment) } catch var refusal as OAuthError {
+                refusal.check = refusal.check ?? check.name
+                throw refusal
+            }
+        }
         return context
     }
 
@@ -158,7 +163,10 @@ public struct ClientRegistry: Sendable {
         if let presented, presented.record.hasExpired(at: now) {
             throw OAuthError.invalidToken("the registration access token has expired")
         }
-        try ManagementCertificateBinding.check(certificate, for: client.record)
+        do { try ManagementCertificateBinding.check(certificate, for: client.record) } catch var refusal as OAuthError {
+            refusal.check = "client certificate bound to the registration access token"
+            throw refusal
+        }
         return client
     }
 

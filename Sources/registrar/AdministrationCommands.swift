@@ -50,15 +50,19 @@ struct TokensCommand: AsyncParsableCommand {
             name: .customLong("clients"),
             help: "A token for a bank's authorisation server: reads registered clients (GET /clients) and nothing else.")
         var isClientReader = false
+        @Flag(name: .customLong("metrics"), help: "A token for a Prometheus scraper: reads GET /metrics and nothing else.")
+        var isMetricsReader = false
         @Option(help: "A label naming who holds the token; it appears in the audit trail.") var label: String
 
         func validate() throws {
-            guard [isOperator, org != nil, isClientReader].filter({ $0 }).count == 1 else {
-                throw ValidationError("give exactly one of --operator, --org ID or --clients")
+            guard [isOperator, org != nil, isClientReader, isMetricsReader].filter({ $0 }).count == 1 else {
+                throw ValidationError("give exactly one of --operator, --org ID, --clients or --metrics")
             }
         }
 
-        var role: APIToken.Role { isOperator ? .operator : isClientReader ? .clients : .organisation }
+        var role: APIToken.Role {
+            isOperator ? .operator : isClientReader ? .clients : isMetricsReader ? .metrics : .organisation
+        }
 
         func run() async throws {
             try await withStore(store) { store in

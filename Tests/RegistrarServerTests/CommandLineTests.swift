@@ -115,7 +115,7 @@ import Testing
         let unknown = try await registrar(["org", "frobnicate"], data: data)
         #expect(unknown.status != 0 && unknown.errors.split(separator: "\n").count == 1)
         let both = try await registrar(["tokens", "create", "--operator", "--org", "x", "--label", "l"], data: data)
-        #expect(both.errors == "registrar: error: give exactly one of --operator, --org ID or --clients (see --help)\n")
+        #expect(both.errors == "registrar: error: give exactly one of --operator, --org ID, --clients or --metrics (see --help)\n")
         let issuer = try await registrar(["serve", "--trust-ssa-issuer", "OpenBanking Ltd"], data: data)
         #expect(
             issuer.status == 1

@@ -131,6 +131,25 @@ import Testing
         }
     }
 
+    /// A metrics token reads /metrics and nothing else; SSAs issued are counted, from memory or routed.
+    @Test func aMetricsTokenReadsMetricsOnlyAndSSAsAreCounted() async throws {
+        try await LiveDirectory.run { live in
+            let created = try await live.send(
+                .post, "/tokens", json: #"{"role":"metrics","label":"prometheus"}"#, token: live.credentials.operatorToken)
+            #expect(created.status == .created, "\(created.text)")
+            let scraper = try #require(try created.object()["token"] as? String)
+            let path =
+                "/organisations/\(live.credentials.providerOrganisationID)/software-statements/\(live.credentials.softwareStatementID)"
+            for _ in 0..<2 { #expect(try await live.get("\(path)/assertion", token: live.credentials.providerToken).status == .ok) }
+            let metrics = try await live.get("/metrics", token: scraper)
+            #expect(metrics.status == .ok && metrics.text.contains("registrar_ssas_issued_total"), "\(metrics.text.prefix(300))")
+            for (method, target) in [("GET", "/organisations"), ("GET", "/tokens"), ("GET", "/audit-events"), ("GET", "/clients")] {
+                let refused = try await live.request(.init(method)!, target, token: scraper)
+                #expect(refused.status == .forbidden, "\(method) \(target): \(refused.status)")
+            }
+        }
+    }
+
     /// Client errors are counted with the status the client received, and never as server errors.
     @Test func refusalsAreCountedWithTheirOwnStatusNotAs500() async throws {
         try await LiveDirectory.run { live in

@@ -73,6 +73,17 @@ import Testing
                 "\(profile): DELETE with another software's certificate: \(replies[5])")
             #expect(replies[6].status == 200, "\(profile): the refused calls changed nothing: \(replies[6])")
             #expect(replies[7].status == 204, "\(profile): the client's own certificate manages it: \(replies[7])")
+
+            // Each refusal names its check, in the answer and in the metrics.
+            let check = profile == .ofb ? "client certificate UID and organizationIdentifier" : "client certificate names the software"
+            #expect(replies[0].reason.hasSuffix("(check: \(check))"), "\(replies[0].reason)")
+            #expect(
+                replies[2].reason.hasSuffix("(check: client certificate bound to the registration access token)"), "\(replies[2].reason)")
+            let metrics = try await registrar.client.live.get("/metrics", token: registrar.client.live.credentials.operatorToken).text
+            for name in [check, "client certificate bound to the registration access token"] {
+                #expect(metrics.contains(#"registrar_registration_refusals_total{check="\#(name)"}"#), "\(name)")
+            }
+            #expect(metrics.contains("registrar_registrations_total"))
         }
     }
 }

@@ -23,6 +23,7 @@ enum CertificateRoutes {
             let order = try await CertificateOrder.read(from: request, limit: limit)
             let issued = try await runtime.certificates.issue(
                 csrPEM: order.csr, purpose: order.purpose, softwareID: softwareID, organisationID: organisationID, by: caller)
+            RegistrarMetrics.certificatesIssued(order.purpose.rawValue).increment()
             return try HTTPExchange.json(
                 issued, status: .created,
                 headers: OrganisationRoutes.location("/certificates/\(issued.id)", runtime))
@@ -52,6 +53,7 @@ enum CertificateRoutes {
             let reason = try body.reason.map { try InputRules.choice($0, field: "reason") } ?? RevocationReason.unspecified
             let revoked = try await runtime.certificates.revoke(
                 serialNumber: try HTTPExchange.parameter("serialNumber", in: context), reason: reason, by: caller)
+            RegistrarMetrics.certificatesRevoked(reason.rawValue).increment()
             return try HTTPExchange.json(revoked)
         }
 

@@ -42,7 +42,7 @@ enum DiscoveryRoutes {
         }
 
         routes.add(.get, "/metrics") { _, context in
-            _ = try context.requireOperator()
+            try context.requireCaller().requireMetricsAccess()
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
             headers[.cacheControl] = "no-store"

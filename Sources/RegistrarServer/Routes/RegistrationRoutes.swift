@@ -16,15 +16,20 @@ enum RegistrationRoutes {
         let registry = runtime.registry
 
         routes.add(.post, path) { request, context in
-            let decoded = try await decode(request)
-            let response = try await registry.register(decoded, certificate: context.clientCertificate?.leaf, at: Date())
+            let response = try await counted(context) {
+                try await registry.register(try await decode(request), certificate: context.clientCertificate?.leaf, at: Date())
+            }
+            RegistrarMetrics.registrations.increment()
             return try json(response, status: .created)
         }
 
         routes.add(.get, item) { request, context in
-            let response = try await registry.read(
-                try HTTPExchange.parameter("clientId", in: context), token: bearer(request), certificate: context.clientCertificate?.leaf,
-                at: Date())
+            let response = try await counted(context) {
+                try await registry.read(
+                    try HTTPExchange.parameter("clientId", in: context), token: bearer(request),
+                    certificate: context.clientCertificate?.leaf,
+                    at: Date())
+            }
             return try json(response, status: .ok)
         }
 
@@ -32,18 +37,33 @@ enum RegistrationRoutes {
             let clientID = try HTTPExchange.parameter("clientId", in: context)
             let token = bearer(request)
             let decoded = try await decode(request)
-            let response = try await registry.update(
-                clientID, token: token, with: decoded, certificate: context.clientCertificate?.leaf, at: Date())
+            let response = try await counted(context) {
+                try await registry.update(clientID, token: token, with: decoded, certificate: context.clientCertificate?.leaf, at: Date())
+            }
             return try json(response, status: .ok)
         }
 
         routes.add(.delete, item) { request, context in
-            try await registry.delete(
-                try HTTPExchange.parameter("clientId", in: context), token: bearer(request), certificate: context.clientCertificate?.leaf,
-                at: Date())
+            try await counted(context) {
+                try await registry.delete(
+                    try HTTPExchange.parameter("clientId", in: context), token: bearer(request),
+                    certificate: context.clientCertificate?.leaf,
+                    at: Date())
+            }
             var headers = HTTPFields()
             headers[.cacheControl] = "no-store"
             return Response(status: .noContent, headers: headers)
+        }
+    }
+
+    /// Runs a registration-role call; a refusal by a named check is counted under that name and logged
+    /// with it (`check`), so an operator sees which rule turns clients away.
+    static func counted<T>(_ context: RegistrarRequestContext, _ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let refusal as OAuthError where refusal.check != nil {
+            let check = refusal.check ?? ""
+            RegistrarMetrics.registrationRefusals(check).increment()
+            context.logger.info("registration refused", metadata: ["check": "\(check)", "error": "\(refusal.code)"])
+            throw refusal
         }
     }
 
