@@ -36,6 +36,34 @@ public struct AuditQuery: Sendable, Equatable {
     /// The limit within 1…1000.
     public var boundedLimit: Int { min(max(limit, 1), Self.maximumLimit) }
 
+    /// One condition of the query's `WHERE`, for a back end to render with its own placeholders. Only the
+    /// filters given become conditions, so that the database can use its indexes (a `? IS NULL OR …`
+    /// form hides them from the planner).
+    public struct Condition: Sendable, Equatable {
+        public enum Value: Sendable, Equatable {
+            case integer(Int64)
+            case text(String)
+            case time(Date)
+        }
+        public let column: String
+        /// `=`, `>`, `<`, `>=`, or `LIKE` (with `\` as its escape character).
+        public let comparison: String
+        public let value: Value
+    }
+
+    public var conditions: [Condition] {
+        var conditions: [Condition] = []
+        if let after { conditions.append(.init(column: "id", comparison: ">", value: .integer(after))) }
+        if let before { conditions.append(.init(column: "id", comparison: "<", value: .integer(before))) }
+        if let subjectType { conditions.append(.init(column: "subject_type", comparison: "=", value: .text(subjectType))) }
+        if let subjectID { conditions.append(.init(column: "subject_id", comparison: "=", value: .text(subjectID))) }
+        if let actor { conditions.append(.init(column: "actor", comparison: "=", value: .text(actor))) }
+        if let actionPattern { conditions.append(.init(column: "action", comparison: "LIKE", value: .text(actionPattern))) }
+        if let since { conditions.append(.init(column: "at", comparison: ">=", value: .time(since))) }
+        if let until { conditions.append(.init(column: "at", comparison: "<", value: .time(until))) }
+        return conditions
+    }
+
     /// The action filter as a SQL `LIKE` pattern (`_` and `%` in names are escaped with `\`).
     public var actionPattern: String? {
         guard let action else { return nil }

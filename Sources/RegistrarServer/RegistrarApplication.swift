@@ -43,6 +43,7 @@ public enum RegistrarApplication {
         let catalogue = LateCatalogue()
         RegistrarMetrics.bootstrap()
         router.middlewares.add(RequestIdentifierMiddleware())
+        if runtime.configuration.jsonAccessLog { router.middlewares.add(AccessLogMiddleware()) }
         // Counts the status each client received, after errors became problem documents.
         router.middlewares.add(RequestMetricsMiddleware())
         router.middlewares.add(ProblemMiddleware(catalogue: catalogue))

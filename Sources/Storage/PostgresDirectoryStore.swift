@@ -196,20 +196,24 @@ public final class PostgresDirectoryStore: DirectoryStore {
     }
 
     public func auditEvents(matching filter: AuditQuery) async throws -> [AuditEvent] {
-        // Every filter is a bound parameter; only the direction is spliced in, from a fixed pair.
-        var query: PostgresQuery = """
-            SELECT id, at, actor, action, subject_type, subject_id, before::text, after::text, revision
-            FROM audit_events WHERE (\(filter.after)::bigint IS NULL OR id > \(filter.after))
-            AND (\(filter.before)::bigint IS NULL OR id < \(filter.before))
-            AND (\(filter.subjectType)::text IS NULL OR subject_type = \(filter.subjectType))
-            AND (\(filter.subjectID)::text IS NULL OR subject_id = \(filter.subjectID))
-            AND (\(filter.actor)::text IS NULL OR actor = \(filter.actor))
-            AND (\(filter.actionPattern)::text IS NULL OR action LIKE \(filter.actionPattern) ESCAPE '\\')
-            AND (\(filter.since)::timestamptz IS NULL OR at >= \(filter.since))
-            AND (\(filter.until)::timestamptz IS NULL OR at < \(filter.until))
-            """
-        query.sql += filter.newestFirst ? " ORDER BY id DESC" : " ORDER BY id ASC"
-        query.sql += " LIMIT \(filter.boundedLimit)"
+        // Only the filters given become conditions (so that indexes serve them), each a bound parameter.
+        var binds = PostgresBindings()
+        var clauses: [String] = []
+        for condition in filter.conditions {
+            switch condition.value {
+            case .integer(let value): try binds.append(value)
+            case .text(let value): try binds.append(value)
+            case .time(let value): try binds.append(value)
+            }
+            clauses.append(
+                "\(condition.column) \(condition.comparison) $\(binds.count)\(condition.comparison == "LIKE" ? #" ESCAPE '\'"# : "")")
+        }
+        let query = PostgresQuery(
+            unsafeSQL: """
+                SELECT id, at, actor, action, subject_type, subject_id, before::text, after::text, revision FROM audit_events
+                \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "))
+                ORDER BY id \(filter.newestFirst ? "DESC" : "ASC") LIMIT \(filter.boundedLimit)
+                """, binds: binds)
         var events: [AuditEvent] = []
         for try await (id, at, actor, action, type, subject, before, after, revision) in try await client.query(query, logger: logger)
             .decode((Int64, Date, String, String, String, String, String?, String?, Int64).self)

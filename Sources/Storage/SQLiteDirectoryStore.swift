@@ -129,22 +129,27 @@ public final class SQLiteDirectoryStore: DirectoryStore {
     }
 
     public func auditEvents(matching query: AuditQuery) async throws -> [AuditEvent] {
-        try await pool.read { db in
+        var clauses: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        for condition in query.conditions {
+            clauses.append("\(condition.column) \(condition.comparison) ?\(condition.comparison == "LIKE" ? #" ESCAPE '\'"# : "")")
+            switch condition.value {
+            case .integer(let value): arguments.append(value)
+            case .text(let value): arguments.append(value)
+            case .time(let value): arguments.append(Timestamp.format(value))
+            }
+        }
+        arguments.append(query.boundedLimit)
+        let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let bound = StatementArguments(arguments)
+        return try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT id, at, actor, action, subject_type, subject_id, before, after, revision FROM audit_events
-                    WHERE (? IS NULL OR id > ?) AND (? IS NULL OR id < ?) AND (? IS NULL OR subject_type = ?)
-                    AND (? IS NULL OR subject_id = ?) AND (? IS NULL OR actor = ?) AND (? IS NULL OR action LIKE ? ESCAPE '\\')
-                    AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?)
-                    ORDER BY id \(query.newestFirst ? "DESC" : "ASC") LIMIT ?
+                    \(filter) ORDER BY id \(query.newestFirst ? "DESC" : "ASC") LIMIT ?
                     """,
-                arguments: [
-                    query.after, query.after, query.before, query.before, query.subjectType, query.subjectType, query.subjectID,
-                    query.subjectID, query.actor, query.actor, query.actionPattern, query.actionPattern,
-                    query.since.map(Timestamp.format), query.since.map(Timestamp.format), query.until.map(Timestamp.format),
-                    query.until.map(Timestamp.format), query.boundedLimit,
-                ]
+                arguments: bound
             ).map { row in
                 AuditEvent(
                     id: row["id"], at: Timestamp.parse(row["at"]) ?? .distantPast, actor: row["actor"], action: row["action"],

@@ -33,6 +33,8 @@ struct ServeOptions: ParsableArguments {
     var requestBodyTimeout: Int?
     @Option(help: "Seconds an idle connection is kept open for its next request (env REGISTRAR_KEEP_ALIVE_TIMEOUT, default 75).")
     var keepAliveTimeout: Int?
+    @Option(help: "Access log of routed requests: json, one object per line on standard output (env REGISTRAR_ACCESS_LOG; default none).")
+    var accessLog: String?
     @OptionGroup(title: "Registration (POST /register)") var registration: RegistrationOptions
 
     /// The configuration from flags and environment, with the identity the directory keeps (`kept`)
@@ -70,6 +72,11 @@ struct ServeOptions: ParsableArguments {
         }
         if let proxies = trustedProxies ?? environment["REGISTRAR_TRUSTED_PROXIES"] {
             do { configuration.trustedProxies = try TrustedProxies(parsing: proxies) } catch { throw CLIError("trusted proxies: \(error)") }
+        }
+        switch accessLog ?? environment["REGISTRAR_ACCESS_LOG"] {
+        case nil, "none": configuration.jsonAccessLog = false
+        case "json": configuration.jsonAccessLog = true
+        case let other?: throw CLIError("the access log must be json or none, not \(other)")
         }
         try applyTimeouts(to: &configuration, environment)
         try registration.apply(to: &configuration, environment: environment)
