@@ -53,10 +53,12 @@ public struct Problem: Codable, Sendable, Equatable {
             return (Problem(status: status, code: code, detail: error.description), headers)
         case let error as StoreError:
             if case .unavailable = error {
+                var headers = HTTPFields()
+                headers[.retryAfter] = "5"
                 return (
                     Problem(
                         status: .serviceUnavailable, code: "store_unavailable", detail: "the directory's store is unavailable; retry later"),
-                    [:]
+                    headers
                 )
             }
             return (Problem(status: .conflict, code: "conflict", detail: error.description), [:])

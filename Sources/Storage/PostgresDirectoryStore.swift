@@ -114,6 +114,8 @@ public final class PostgresDirectoryStore: DirectoryStore {
         } catch let error as PostgresTransactionError {
             if let storeError = error.closureError as? StoreError { throw storeError }
             throw StoreError.unavailable(String(reflecting: error.closureError ?? error.commitError ?? error.beginError ?? error))
+        } catch  where PostgresUnavailability.isUnavailable(error) {
+            throw StoreError.unavailable("the PostgreSQL database is unavailable: \(PostgresUnavailability.describe(error))")
         }
     }
 
@@ -179,20 +181,24 @@ public final class PostgresDirectoryStore: DirectoryStore {
     }
 
     private func rows(_ query: PostgresQuery) async throws -> [StoredRow] {
-        var result: [StoredRow] = []
-        for try await (id, owner, revision, updatedAt, body) in try await client.query(query, logger: logger).decode(
-            (String, String?, Int64, Date, String).self)
-        {
-            result.append(StoredRow(id: id, ownerID: owner, revision: revision, updatedAt: updatedAt, body: Data(body.utf8)))
+        try await PostgresUnavailability.translating {
+            var result: [StoredRow] = []
+            for try await (id, owner, revision, updatedAt, body) in try await client.query(query, logger: logger).decode(
+                (String, String?, Int64, Date, String).self)
+            {
+                result.append(StoredRow(id: id, ownerID: owner, revision: revision, updatedAt: updatedAt, body: Data(body.utf8)))
+            }
+            return result
         }
-        return result
     }
 
     public func currentRevision() async throws -> Int64 {
-        for try await value in try await client.query("SELECT value FROM directory_revision", logger: logger).decode(Int64.self) {
-            return value
+        try await PostgresUnavailability.translating {
+            for try await value in try await client.query("SELECT value FROM directory_revision", logger: logger).decode(Int64.self) {
+                return value
+            }
+            return 0
         }
-        return 0
     }
 
     public func auditEvents(matching filter: AuditQuery) async throws -> [AuditEvent] {
@@ -214,21 +220,25 @@ public final class PostgresDirectoryStore: DirectoryStore {
                 \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "))
                 ORDER BY id \(filter.newestFirst ? "DESC" : "ASC") LIMIT \(filter.boundedLimit)
                 """, binds: binds)
-        var events: [AuditEvent] = []
-        for try await (id, at, actor, action, type, subject, before, after, revision) in try await client.query(query, logger: logger)
-            .decode((Int64, Date, String, String, String, String, String?, String?, Int64).self)
-        {
-            events.append(
-                AuditEvent(
-                    id: id, at: at, actor: actor, action: action, subjectType: type, subjectID: subject, before: before, after: after,
-                    revision: revision))
+        return try await PostgresUnavailability.translating {
+            var events: [AuditEvent] = []
+            for try await (id, at, actor, action, type, subject, before, after, revision) in try await client.query(query, logger: logger)
+                .decode((Int64, Date, String, String, String, String, String?, String?, Int64).self)
+            {
+                events.append(
+                    AuditEvent(
+                        id: id, at: at, actor: actor, action: action, subjectType: type, subjectID: subject, before: before, after: after,
+                        revision: revision))
+            }
+            return events
         }
-        return events
     }
 
     public func noteFirstUse(of value: String, until expiry: Date, now: Date) async throws -> Bool {
-        try await client.withConnection { connection in
-            try await self.claim(ChangeSet.FirstUse(value: value, expiresAt: expiry), at: now, on: connection)
+        try await PostgresUnavailability.translating {
+            try await client.withConnection { connection in
+                try await self.claim(ChangeSet.FirstUse(value: value, expiresAt: expiry), at: now, on: connection)
+            }
         }
     }
 
