@@ -17,6 +17,9 @@ public struct AuditQuery: Sendable, Equatable {
     /// A collection name (`organisations`, `software_statements`, …).
     public var subjectType: String?
     public var subjectID: String?
+    /// Events about any of these records (an organisation and everything it owns: `ParticipantDirectory
+    /// .recordIDs(ofOrganisation:)`).
+    public var subjectIDs: [String]?
     /// The actor exactly as recorded (`operator:LABEL`, `software:ID`, `cli:USER`).
     public var actor: String?
     /// An action (`organisation.create`), or a kind when it ends with a dot (`organisation.`).
@@ -44,9 +47,11 @@ public struct AuditQuery: Sendable, Equatable {
             case integer(Int64)
             case text(String)
             case time(Date)
+            /// For `IN`: one of these.
+            case texts([String])
         }
         public let column: String
-        /// `=`, `>`, `<`, `>=`, or `LIKE` (with `\` as its escape character).
+        /// `=`, `>`, `<`, `>=`, `IN` (with `.texts`), or `LIKE` (with `\` as its escape character).
         public let comparison: String
         public let value: Value
     }
@@ -57,6 +62,7 @@ public struct AuditQuery: Sendable, Equatable {
         if let before { conditions.append(.init(column: "id", comparison: "<", value: .integer(before))) }
         if let subjectType { conditions.append(.init(column: "subject_type", comparison: "=", value: .text(subjectType))) }
         if let subjectID { conditions.append(.init(column: "subject_id", comparison: "=", value: .text(subjectID))) }
+        if let subjectIDs { conditions.append(.init(column: "subject_id", comparison: "IN", value: .texts(subjectIDs))) }
         if let actor { conditions.append(.init(column: "actor", comparison: "=", value: .text(actor))) }
         if let actionPattern { conditions.append(.init(column: "action", comparison: "LIKE", value: .text(actionPattern))) }
         if let since { conditions.append(.init(column: "at", comparison: ">=", value: .time(since))) }

@@ -312,6 +312,23 @@ public struct ParticipantDirectory: Sendable {
         try await auditEvents(matching: AuditQuery(after: afterID, limit: limit), for: caller)
     }
 
+    /// The ids of an organisation and of every record it owns (software statements, authorisation
+    /// servers, keys) or its software owns (keys, certificates): what "the organisation's audit trail" covers.
+    public func recordIDs(ofOrganisation id: String) async throws -> [String] {
+        var ids = [id]
+        let software = try await store.rows(in: .softwareStatements, ownerID: id).map(\.id)
+        ids += software
+        for collection in [RecordCollection.authorisationServers, .participantKeys] {
+            ids += try await store.rows(in: collection, ownerID: id).map(\.id)
+        }
+        for softwareID in software {
+            for collection in [RecordCollection.participantKeys, .certificates] {
+                ids += try await store.rows(in: collection, ownerID: softwareID).map(\.id)
+            }
+        }
+        return ids
+    }
+
     public func auditEvents(matching query: AuditQuery, for caller: Caller) async throws -> [AuditEvent] {
         try caller.requireOperator()
         return try await store.auditEvents(matching: query)

@@ -8,13 +8,15 @@ import Keys
 /// `Link` to the next page when the page is full (there may be more).
 ///
 /// `after`/`before` (event ids, cursors), `order` (`oldest`, the default, or `newest`), `subject-type`,
-/// `subject`, `actor`, `action` (exact, or a kind ending in a dot: `organisation.`), `since`/`until`
+/// `subject`, `organisation` (the organisation and everything it and its software own), `actor`, `action` (exact, or a kind ending in a dot: `organisation.`), `since`/`until`
 /// (RFC 3339), `limit` (1–1000, default 100). Any other parameter is refused.
 struct AuditListing {
     static let names: Set<Substring> = [
-        "after", "before", "order", "subject-type", "subject", "actor", "action", "since", "until", "limit",
+        "after", "before", "order", "subject-type", "subject", "organisation", "actor", "action", "since", "until", "limit",
     ]
     var query = AuditQuery()
+    /// Resolved by the route into `query.subjectIDs` (it needs the store).
+    var organisation: String?
 
     init(_ parameters: Parameters) throws {
         var seen = Set<Substring>()
@@ -34,6 +36,7 @@ struct AuditListing {
         }
         query.subjectType = try Self.text(parameters.get("subject-type"), "subject-type")
         query.subjectID = try Self.text(parameters.get("subject"), "subject")
+        organisation = try Self.text(parameters.get("organisation"), "organisation")
         query.actor = try Self.text(parameters.get("actor"), "actor")
         query.action = try Self.text(parameters.get("action"), "action")
         query.since = try Self.date(parameters.get("since"), "since")
@@ -75,7 +78,8 @@ struct AuditListing {
         if let after = query.after, query.newestFirst { parts.append("after=\(after)") }
         if let before = query.before, !query.newestFirst { parts.append("before=\(before)") }
         for (name, value) in [
-            ("subject-type", query.subjectType), ("subject", query.subjectID), ("actor", query.actor), ("action", query.action),
+            ("subject-type", query.subjectType), ("subject", query.subjectID), ("organisation", organisation), ("actor", query.actor),
+            ("action", query.action),
             ("since", query.since.map(Timestamp.format)), ("until", query.until.map(Timestamp.format)),
         ] {
             if let value { parts.append("\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")") }

@@ -210,6 +210,10 @@ public final class PostgresDirectoryStore: DirectoryStore {
             case .integer(let value): try binds.append(value)
             case .text(let value): try binds.append(value)
             case .time(let value): try binds.append(value)
+            case .texts(let values):
+                try binds.append(values)
+                clauses.append("\(condition.column) = ANY($\(binds.count))")
+                continue
             }
             clauses.append(
                 "\(condition.column) \(condition.comparison) $\(binds.count)\(condition.comparison == "LIKE" ? #" ESCAPE '\'"# : "")")

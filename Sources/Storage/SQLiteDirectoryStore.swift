@@ -132,12 +132,17 @@ public final class SQLiteDirectoryStore: DirectoryStore {
         var clauses: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         for condition in query.conditions {
-            clauses.append("\(condition.column) \(condition.comparison) ?\(condition.comparison == "LIKE" ? #" ESCAPE '\'"# : "")")
             switch condition.value {
             case .integer(let value): arguments.append(value)
             case .text(let value): arguments.append(value)
             case .time(let value): arguments.append(Timestamp.format(value))
+            case .texts(let values):
+                // An empty set matches nothing; NULL keeps the clause well-formed.
+                arguments += values.isEmpty ? [nil] : values.map { $0 }
+                clauses.append("\(condition.column) IN (\(Array(repeating: "?", count: max(values.count, 1)).joined(separator: ", ")))")
+                continue
             }
+            clauses.append("\(condition.column) \(condition.comparison) ?\(condition.comparison == "LIKE" ? #" ESCAPE '\'"# : "")")
         }
         arguments.append(query.boundedLimit)
         let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")

@@ -163,7 +163,7 @@ struct AuditCommand: AsyncParsableCommand {
             Examples:
               registrar audit --newest --limit 20
               registrar audit --action organisation. --since 2026-12-01T00:00:00Z
-              registrar audit --subject ORGANISATION_ID --json
+              registrar audit --organisation ORGANISATION_ID --json
             """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -171,6 +171,7 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "Only events after this event id (the next page, oldest first).") var after: Int64?
     @Option(help: "Only events before this event id (the next page, newest first).") var before: Int64?
     @Option(help: "Only events about this record id (an organisation, software statement, key…).") var subject: String?
+    @Option(help: "Only events about this organisation and everything it and its software own.") var organisation: String?
     @Option(help: "Only events about records of this kind: organisations, software_statements, participant_keys…")
     var subjectType: String?
     @Option(help: "Only changes by this actor, as shown in the ACTOR column.") var actor: String?
@@ -195,7 +196,10 @@ struct AuditCommand: AsyncParsableCommand {
     func run() async throws {
         let query = try failingWithOneLine { try self.query() }
         try await withStore(store) { store in
-            let events = try await ParticipantDirectory(store: store).auditEvents(matching: query, for: .cli)
+            let directory = ParticipantDirectory(store: store)
+            var query = query
+            if let organisation { query.subjectIDs = try await directory.recordIDs(ofOrganisation: organisation) }
+            let events = try await directory.auditEvents(matching: query, for: .cli)
             if output.json { return try Output.json(events.map { AuditEventView($0) }) }
             Output.table(
                 ["ID", "AT", "ACTOR", "ACTION", "SUBJECT"],

@@ -208,6 +208,14 @@ import Testing
             let second = try await events(String(nextQuery))
             #expect((second.list.first?["after"] as? [String: Any])?["status"] as? String == "Suspended", "\(second.list)")
 
+            // An organisation's trail: itself and what it owns, nothing of another organisation.
+            let created = try await live.send(
+                .post, "/organisations/\(organisation)/software-statements", json: #"{"clientName":"Audited"}"#, token: token)
+            let software = try #require(try created.object()["id"] as? String)
+            let owned = try await events("organisation=\(organisation)&limit=1000").list
+            let subjects = Set(owned.compactMap { $0["subjectId"] as? String })
+            #expect(subjects.contains(organisation) && subjects.contains(software), "\(subjects)")
+            #expect(!subjects.contains(live.credentials.bankOrganisationID), "\(subjects)")
             #expect(try await events("actor=nobody").list.isEmpty)
             #expect(try await events("since=2100-01-01T00:00:00Z").list.isEmpty)
             #expect(try await events("until=2000-01-01T00:00:00Z").list.isEmpty)

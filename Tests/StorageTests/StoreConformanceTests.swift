@@ -179,6 +179,12 @@ import Testing
         #expect(try await selected { $0.actor = "operator:bob" } == ["other.create"])
         #expect(try await selected { $0.subjectID = "q1" } == ["thing.update", "other.create"])
         #expect(try await selected { $0.subjectType = "registered_clients" }.isEmpty)
+        #expect(try await selected { $0.subjectIDs = ["q0"] } == ["thing.create", "thing_x.create"])
+        #expect(
+            try await selected {
+                $0.subjectIDs = ["q0", "q1"]; $0.actor = "operator:bob"
+            } == ["other.create"])
+        #expect(try await selected { $0.subjectIDs = [] }.isEmpty, "an empty set matches nothing")
         #expect(
             try await selected {
                 $0.since = now + 60; $0.until = now + 180

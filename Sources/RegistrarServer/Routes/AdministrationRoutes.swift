@@ -72,7 +72,11 @@ enum AdministrationRoutes {
 
         routes.add(.get, "/audit-events") { request, context in
             let caller = try context.requireCaller()
-            let listing = try AuditListing(request.uri.queryParameters)
+            try caller.requireOperator()
+            var listing = try AuditListing(request.uri.queryParameters)
+            if let organisation = listing.organisation {
+                listing.query.subjectIDs = try await directory.recordIDs(ofOrganisation: organisation)
+            }
             let events = try await directory.auditEvents(matching: listing.query, for: caller)
             return try HTTPExchange.json(
                 events.map { AuditEventView($0) },
