@@ -13,6 +13,7 @@ struct SoftwareCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a software statement (Active) for an organisation.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
+        @OptionGroup(title: "The directory (kept with its data)") var identity: DirectoryIdentityOptions
         @Option(help: "Organisation id.") var org: String
         @Option(help: "Client name.") var name: String
         @Option(help: "Description.") var description: String?
@@ -39,6 +40,16 @@ struct SoftwareCommand: AsyncParsableCommand {
                         revocationUri: revocationURI, recipientBaseUri: recipientBaseURI, roles: role),
                     by: .cli)
                 if output.json { try Output.json(software) } else { print(software.id) }
+                // What the directory's profile still needs before an SSA can be issued, said now.
+                let profile = try await identity.configuration(in: store).profile
+                let missing = profile.claimSet.missingData(
+                    software: software, organisation: try await ParticipantDirectory(store: store).organisation(org))
+                if !missing.isEmpty {
+                    FileHandle.standardError.write(
+                        Data(
+                            "note: before an SSA can be issued, the \(profile.rawValue) profile needs \(missing.joined(separator: ", "))\n"
+                                .utf8))
+                }
             }
         }
     }

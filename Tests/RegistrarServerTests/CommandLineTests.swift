@@ -31,6 +31,12 @@ import Testing
             ], data: data)
         let softwareID = software.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(RecordIdentifier.isWellFormed(softwareID), "\(software.errors)")
+        #expect(software.errors.isEmpty, "nothing is missing for an SSA: \(software.errors)")
+        let bare = try await registrar(["software", "create", "--org", organisationID, "--name", "Bare"], data: data)
+        #expect(
+            bare.status == 0
+                && bare.errors == "note: before an SSA can be issued, the obie profile needs software redirect URIs, software roles\n",
+            "\(bare.errors)")
 
         let listed = try await registrar(["org", "list", "--json"], data: data)
         let organisations = try RecordCoding.decoder.decode([Organisation].self, from: Data(listed.output.utf8))

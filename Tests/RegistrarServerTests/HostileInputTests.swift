@@ -115,7 +115,13 @@ import Testing
                 try expectProblem(refused, .badRequest, code: "invalid_input")
                 #expect(refused.text.contains("authorised roles"), "\(refused.text)")
             }
-            #expect(try await live.send(.post, path, json: #"{"clientName":"App","roles":["PISP"]}"#, token: token).status == .created)
+            let created = try await live.send(.post, path, json: #"{"clientName":"App","roles":["PISP"]}"#, token: token)
+            #expect(created.status == .created)
+            // Said at creation: what the profile still needs before an SSA can be issued.
+            #expect(try created.object()["missingForSSA"] as? [String] == ["software redirect URIs"], "\(created.text)")
+            let ready = try await live.send(
+                .post, path, json: #"{"clientName":"App","roles":["PISP"],"redirectUris":["https://tpp.example/cb"]}"#, token: token)
+            #expect(try ready.object()["missingForSSA"] as? [String] == [], "\(ready.text)")
         }
     }
 

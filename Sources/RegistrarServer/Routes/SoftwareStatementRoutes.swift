@@ -2,6 +2,7 @@ import Directory
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Keys
 
 /// Software statements, their keys and their SSAs. An organisation's token manages its own software.
 enum SoftwareStatementRoutes {
@@ -17,8 +18,13 @@ enum SoftwareStatementRoutes {
             try caller.requireAccess(toOrganisation: organisationID)
             let input = try await HTTPExchange.decodeJSON(NewSoftwareStatement.self, from: request, limit: limit)
             let software = try await directory.createSoftware(in: organisationID, input, by: caller)
+            // Said at creation, not first at SSA time: what the profile still needs before an SSA is issued.
+            let missing = runtime.configuration.profile.claimSet.missingData(
+                software: software, organisation: try await directory.organisation(organisationID))
+            var body = JSONValue.object(try RecordCoding.encode(software)) ?? [:]
+            body["missingForSSA"] = .strings(missing)
             return try HTTPExchange.json(
-                software, status: .created,
+                JSONValue.object(body), status: .created,
                 headers: OrganisationRoutes.location("/organisations/\(organisationID)/software-statements/\(software.id)", runtime))
         }
 
