@@ -163,10 +163,7 @@ public struct ClientRegistry: Sendable {
         if let presented, presented.record.hasExpired(at: now) {
             throw OAuthError.invalidToken("the registration access token has expired")
         }
-        do { try ManagementCertificateBinding.check(certificate, for: client.record) } catch var refusal as OAuthError {
-            refusal.check = "client certificate bound to the registration access token"
-            throw refusal
-        }
+        try ManagementCertificateBinding.check(certificate, for: client.record)
         return client
     }
 

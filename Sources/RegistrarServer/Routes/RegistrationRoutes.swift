@@ -59,10 +59,11 @@ enum RegistrationRoutes {
     /// Runs a registration-role call; a refusal by a named check is counted under that name and logged
     /// with it (`check`), so an operator sees which rule turns clients away.
     static func counted<T>(_ context: RegistrarRequestContext, _ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let refusal as OAuthError where refusal.check != nil {
-            let check = refusal.check ?? ""
-            RegistrarMetrics.registrationRefusals(check).increment()
-            context.logger.info("registration refused", metadata: ["check": "\(check)", "error": "\(refusal.code)"])
+        do { return try await body() } catch let refusal as OAuthError {
+            if let check = refusal.check {
+                RegistrarMetrics.registrationRefusals(check).increment()
+                context.logger.info("registration refused", metadata: ["check": "\(check)", "error": "\(refusal.code)"])
+            }
             throw refusal
         }
     }
