@@ -19,14 +19,7 @@ struct AuditListing {
     var organisation: String?
 
     init(_ parameters: Parameters) throws {
-        var seen = Set<Substring>()
-        for (name, _) in parameters {
-            guard Self.names.contains(name) else {
-                throw DirectoryError.invalidInput(
-                    "unknown query parameter \(name.prefix(40)); the audit trail takes \(Self.names.sorted().joined(separator: ", "))")
-            }
-            guard seen.insert(name).inserted else { throw DirectoryError.invalidInput("query parameter \(name) is given twice") }
-        }
+        try ListingQuery.requireOnly(Self.names, in: parameters, taker: "the audit trail")
         query.after = try Self.cursor(parameters.get("after"), "after")
         query.before = try Self.cursor(parameters.get("before"), "before")
         switch parameters.get("order") {

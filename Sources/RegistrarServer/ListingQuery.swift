@@ -16,17 +16,8 @@ struct ListingQuery: Sendable {
 
     static let parameterNames: Set<Substring> = ["page", "page-size", "updated-since"]
 
-    /// Refuses parameters it does not know and parameters given twice: each would make a request that
-    /// reads the same as another but is cached apart.
     init(_ parameters: Parameters) throws {
-        var seen = Set<Substring>()
-        for (name, _) in parameters {
-            guard Self.parameterNames.contains(name) else {
-                throw DirectoryError.invalidInput(
-                    "unknown query parameter \(name.prefix(40)); this list takes \(Self.parameterNames.sorted().joined(separator: ", "))")
-            }
-            guard seen.insert(name).inserted else { throw DirectoryError.invalidInput("query parameter \(name) is given twice") }
-        }
+        try Self.requireOnly(Self.parameterNames, in: parameters, taker: "this list")
         if let text = parameters.get("page") {
             guard let value = Int(text), value >= 1, value <= 1_000_000 else {
                 throw DirectoryError.invalidInput("page must be a whole number from 1")
@@ -44,6 +35,19 @@ struct ListingQuery: Sendable {
                 throw DirectoryError.invalidInput("updated-since must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z")
             }
             updatedSince = date
+        }
+    }
+
+    /// Refuses parameters not among `names` and parameters given twice: a request that carries one reads
+    /// the same as another but would be cached apart (or silently mean something else).
+    static func requireOnly(_ names: Set<Substring>, in parameters: Parameters, taker: String) throws {
+        var seen = Set<Substring>()
+        for (name, _) in parameters {
+            guard names.contains(name) else {
+                throw DirectoryError.invalidInput(
+                    "unknown query parameter \(name.prefix(40)); \(taker) takes \(names.sorted().joined(separator: ", "))")
+            }
+            guard seen.insert(name).inserted else { throw DirectoryError.invalidInput("query parameter \(name) is given twice") }
         }
     }
 
