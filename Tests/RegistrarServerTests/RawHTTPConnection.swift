@@ -42,12 +42,17 @@ enum RawHTTPConnection {
 
     /// Sends `bytes` and waits for the server to close the connection: how long that took, or nil when it
     /// was still open after `limit` (the connection is then closed from this side).
+    /// The clock starts before connecting, so the time is never shorter than the server's own count
+    /// (which starts when it accepts the connection).
     static func timeUntilClosed(port: Int, sending bytes: String, limit: Duration) async throws -> Duration? {
+        let start = ContinuousClock.now
         let (channel, _) = try await connect(port: port)
         if !bytes.isEmpty { try await channel.writeAndFlush(ByteBuffer(string: bytes)) }
-        let taken = try await closedByServer(channel, within: limit)
-        if taken == nil { try? await channel.close() }
-        return taken
+        guard try await closedByServer(channel, within: limit - (ContinuousClock.now - start)) != nil else {
+            try? await channel.close()
+            return nil
+        }
+        return ContinuousClock.now - start
     }
 
     private static func connect(port: Int) async throws -> (any Channel, ReceivedBytes) {
