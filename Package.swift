@@ -131,13 +131,14 @@ let package = Package(
             dependencies: [
                 "RegistrarServer", "Directory", "Storage", "Keys", "PKI", "TrustedLists", "Registration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(name: "ChildProcess"),
         .executableTarget(
             name: "registrar-bench",
             dependencies: [
-                "RegistrarServer", "Directory", "Storage", "Keys", "PKI", "ChildProcess",
+                "RegistrarServer", "Directory", "Storage", "Keys", "PKI", "ChildProcess", "Registration",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -63,6 +63,15 @@ public struct SigningKey: Sendable {
         }
     }
 
+    /// Opens a PKCS#8 PEM key of either kind: a P-256 key signs ES256, an RSA key PS256.
+    public init(pkcs8PEM: String) throws {
+        if let key = try? Self(algorithm: .ES256, pkcs8PEM: pkcs8PEM) {
+            self = key
+        } else {
+            try self.init(algorithm: .PS256, pkcs8PEM: pkcs8PEM)
+        }
+    }
+
     init(algorithm: SigningAlgorithm, material: Material) throws {
         self.algorithm = algorithm
         self.material = material

@@ -37,7 +37,7 @@ struct ClientCertificateMiddleware: RouterMiddleware {
     /// The chain validated in the handshake, checked again for revocation: a keep-alive connection
     /// outlives the moment its certificate was judged.
     private func fromHandshake(_ connection: any Channel) async throws -> ClientCertificate? {
-        guard let mode = runtime.configuration.tls?.clientCertificates, mode != .none,
+        guard runtime.configuration.handshakeCertificatesPossible,
             let validated = try? await connection.nioSSL_peerValidatedCertificateChain().get()
         else { return nil }
         let chain: [Certificate]

@@ -42,7 +42,7 @@ public final class DirectoryRuntime: Sendable {
     private let trustStore = RevisionMemo<TrustStore>()
     /// Made again at least hourly, so that its nextUpdate stays a day ahead even when nothing changes.
     private let revocationList = RevisionMemo<(der: [UInt8], thisUpdate: Date, nextUpdate: Date)>(maximumAge: .seconds(3600))
-    let logger: Logger
+    public let logger: Logger
 
     /// Opens the runtime; creates the directory's signing keys on first start.
     public init(

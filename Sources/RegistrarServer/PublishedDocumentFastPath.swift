@@ -113,7 +113,7 @@ enum AssertionFastPath {
     /// For a GET without connection options or a forwarded client certificate.
     static func answer(path: String, authorization: String, runtime: DirectoryRuntime) -> String? {
         guard path.hasSuffix("/assertion"), path.hasPrefix("/organisations/"),
-            (runtime.configuration.tls?.clientCertificates ?? .none) == .none
+            !runtime.configuration.handshakeCertificatesPossible
         else { return nil }
         let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         // "", "organisations", {org}, "software-statements", {software}, "assertion"

@@ -53,7 +53,10 @@ public enum SandboxSeed {
     }
 
     /// Seeds an empty directory; returns nil (and changes nothing) when it already has organisations.
-    public static func seedIfEmpty(_ directory: ParticipantDirectory, profile: EcosystemProfile = .obie) async throws -> Credentials? {
+    /// `softwareKey` is the provider software's signing key; its public half goes into the software's keystore.
+    public static func seedIfEmpty(
+        _ directory: ParticipantDirectory, profile: EcosystemProfile = .obie, softwareKey: SigningKey? = nil
+    ) async throws -> Credentials? {
         guard try await directory.organisations().isEmpty else { return nil }
         let caller = Caller.system
         let provided = ProviderRoles(profile)
@@ -99,7 +102,7 @@ public enum SandboxSeed {
                 policyUri: "https://tpp.example/privacy", redirectUris: ["https://tpp.example/callback"],
                 revocationUri: "https://tpp.example/revoke", recipientBaseUri: "https://tpp.example", roles: provided.roles),
             by: caller)
-        let softwareKey = try SigningKey.generate(.PS256)
+        let softwareKey = try softwareKey ?? SigningKey.generate(.PS256)
         _ = try await directory.addKey(
             try JOSEJSON.encoder.encode(softwareKey.publicJWK), to: .software(organisationID: provider.id, softwareID: software.id),
             by: caller)

@@ -32,6 +32,9 @@ public struct ServerConfiguration: Sendable {
     public var trustedProxies: TrustedProxies = .none
     /// HTTPS with client certificates validated in the handshake; plain HTTP when nil (behind a proxy).
     public var tls: TLSSettings?
+    /// A second, HTTPS listener for the endpoints that need a client certificate (RFC 8705 §5 mTLS
+    /// endpoint aliases) beside a plain-HTTP main listener: how the sandbox runs the whole ecosystem.
+    public var mutualTLSListener: MutualTLSListener?
     /// How long an access token from `POST /token` is good for.
     public var accessTokenLifetime: TimeInterval = 300
     /// The registration role's profile; by default the one matching the directory's SSA profile.
@@ -60,14 +63,22 @@ public struct ServerConfiguration: Sendable {
 
     public var resolvedSSAIssuer: String { ssaIssuer ?? publicURL }
 
+    /// Where clients present certificates: the mutual-TLS listener's URL, or the public URL.
+    public var mutualTLSURL: String { mutualTLSListener?.publicURL ?? publicURL }
+
+    /// Whether a connection can carry a client certificate in its TLS handshake, on any listener.
+    var handshakeCertificatesPossible: Bool {
+        [tls, mutualTLSListener?.tls].contains { ($0?.clientCertificates ?? .none) != .none }
+    }
+
     public var keystore: KeystoreURLs { KeystoreURLs(baseURL: publicURL) }
 
     /// Where certificates issued here point relying parties for the CA certificate, CRL and OCSP.
     public var pkiEndpoints: PKIEndpoints { PKIEndpoints(baseURL: publicURL) }
 
-    /// The directory's own OAuth server: it issues access tokens for its API, at its public URL.
+    /// The directory's own OAuth server: it issues access tokens for its API; its issuer is the public URL.
     public var tokenSettings: TokenSettings {
-        TokenSettings(issuer: publicURL, tokenEndpoint: "\(publicURL)/token", accessTokenLifetime: accessTokenLifetime)
+        TokenSettings(issuer: publicURL, tokenEndpoint: "\(mutualTLSURL)/token", accessTokenLifetime: accessTokenLifetime)
     }
 
     /// The registration endpoint as this server runs it: its issuer is the public URL.
@@ -82,7 +93,7 @@ public struct ServerConfiguration: Sendable {
                 }
             }()
         var settings = RegistrationSettings(
-            issuer: publicURL, registrationEndpoint: "\(publicURL)/register", profile: RegistrationProfile.named(name))
+            issuer: publicURL, registrationEndpoint: "\(mutualTLSURL)/register", profile: RegistrationProfile.named(name))
         settings.rotateTokenOnUpdate = rotateRegistrationTokens
         settings.registrationTokenLifetime = registrationTokenLifetime
         return settings
@@ -90,5 +101,18 @@ public struct ServerConfiguration: Sendable {
 
     public var issuerSettings: SSAIssuer.Settings {
         SSAIssuer.Settings(profile: profile, issuer: resolvedSSAIssuer, keystore: keystore, lifetime: ssaLifetime)
+    }
+}
+
+/// The mutual-TLS listener: its port, TLS settings and the URL clients reach it at.
+public struct MutualTLSListener: Sendable {
+    public var port: Int
+    public var tls: TLSSettings
+    public var publicURL: String
+
+    public init(port: Int, tls: TLSSettings, publicURL: String) {
+        self.port = port
+        self.tls = tls
+        self.publicURL = publicURL
     }
 }

@@ -6,6 +6,7 @@ import Hummingbird
 import Keys
 import Logging
 import RegistrarServer
+import Registration
 import ServiceLifecycle
 import Storage
 import Synchronization
@@ -146,7 +147,7 @@ struct RegisteringSoftware {
     }
 
     func mint(now: Int, audience: String) throws -> String {
-        let claims = SampleRegistration.ukRequestClaims(softwareID: id, ssa: ssa, audience: audience, now: now, lifetime: 3600)
+        let claims = RegistrationRequestTemplate.requestClaims(softwareID: id, ssa: ssa, audience: audience, now: now, lifetime: 3600)
         return try CompactJWS.signJWT(payload: try JSONSerialization.data(withJSONObject: claims), with: key)
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Keys
 import Logging
 import RegistrarServer
+import ServiceLifecycle
 import Storage
 
 struct ServeOptions: ParsableArguments {
@@ -127,14 +128,10 @@ struct ServeOptions: ParsableArguments {
 }
 
 /// Runs a runtime until the process is stopped.
-func serve(
-    _ configuration: ServerConfiguration, store: any DirectoryStore, encryptionKey: KeyEncryptionKey, location: StoreLocation,
-    banner: String? = nil
-) async throws {
-    let logger = Logger(label: "registrar")
-    let runtime = try await DirectoryRuntime(configuration: configuration, store: store, encryptionKey: encryptionKey, logger: logger)
+func serve(_ runtime: DirectoryRuntime, location: StoreLocation, banner: String? = nil) async throws {
+    let (logger, configuration) = (runtime.logger, runtime.configuration)
     // A TLS certificate or key that does not load is a one-line error, not a stack of NIO types.
-    let (application, _) = try failingWithOneLine {
+    let (listeners, _) = try failingWithOneLine {
         try RegistrarApplication.build(runtime: runtime) { port in
             logger.info(
                 "registrar listening",
@@ -148,10 +145,18 @@ func serve(
                     "the data folder is readable by other users; the database files are kept 0600, but make the folder 0700 (chmod 700)",
                     metadata: ["folder": "\(folder)"])
             }
-            if let banner { print(banner) }
+            // Unbuffered: a banner is for whoever watches, also through a pipe or a file.
+            if let banner { FileHandle.standardOutput.write(Data((banner + "\n").utf8)) }
         }
     }
-    try await application.runService()
+    let services = ServiceGroup(configuration: .init(services: [listeners], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    try await services.run()
+}
+
+func makeRuntime(_ configuration: ServerConfiguration, store: any DirectoryStore, encryptionKey: KeyEncryptionKey) async throws
+    -> DirectoryRuntime
+{
+    try await DirectoryRuntime(configuration: configuration, store: store, encryptionKey: encryptionKey, logger: Logger(label: "registrar"))
 }
 
 struct Serve: AsyncParsableCommand {
@@ -166,7 +171,8 @@ struct Serve: AsyncParsableCommand {
         try await withStore(store) { directoryStore in
             let configuration = try options.configuration(kept: try await DirectorySettings.read(from: directoryStore))
             try await options.identity.keep(in: directoryStore)
-            try await serve(configuration, store: directoryStore, encryptionKey: encryptionKey, location: store.location)
+            let runtime = try await makeRuntime(configuration, store: directoryStore, encryptionKey: encryptionKey)
+            try await serve(runtime, location: store.location)
         }
     }
 }
@@ -174,39 +180,78 @@ struct Serve: AsyncParsableCommand {
 struct Sandbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a sandbox directory on the embedded store, created and seeded on first run.",
-        discussion: "Writes DATA/sandbox.env with the sandbox's tokens and ids: `source registrar-data/sandbox.env`.")
+        discussion: """
+            Besides the HTTP listener, an HTTPS listener takes client certificates (--mtls-port) for /token and /register, \
+            so a provider can run the whole registration flow. Writes DATA/sandbox.env with the sandbox's tokens, ids and \
+            files (the provider's keys and transport certificate, in DATA/sandbox/): `source registrar-data/sandbox.env`.
+            """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var options: ServeOptions
+    @Option(
+        help: "Port of the HTTPS listener for client certificates (env REGISTRAR_MTLS_PORT, default 8443); unused with --tls-certificate.")
+    var mtlsPort: Int?
 
     func run() async throws {
         let encryptionKey: KeyEncryptionKey
+        let mutualTLSPort: Int
         do {
             _ = try options.configuration()  // bad flags fail before anything is created
+            mutualTLSPort = try mtlsPort ?? ProcessInfo.processInfo.environment["REGISTRAR_MTLS_PORT"].map(Self.port) ?? 8443
+            guard (0...65535).contains(mutualTLSPort) else { throw CLIError("the mTLS port must be from 0 to 65535") }
             encryptionKey = try store.encryptionKey(create: true)
         } catch { throw fail(error) }
         try await withStore(store, creating: true) { directoryStore in
-            let configuration = try options.configuration(kept: try await DirectorySettings.read(from: directoryStore))
+            var configuration = try options.configuration(kept: try await DirectorySettings.read(from: directoryStore))
             try await options.identity.keep(in: directoryStore)
+            let ecosystem = SandboxEcosystem(dataFolder: store.dataFolder)
+            if configuration.tls == nil {
+                // With --tls-certificate the one listener already takes client certificates.
+                configuration.mutualTLSListener = MutualTLSListener(
+                    port: mutualTLSPort, tls: try failingWithOneLine { try ecosystem.listenerTLS() },
+                    publicURL: "https://localhost:\(mutualTLSPort)")
+            }
+            let runtime = try await makeRuntime(configuration, store: directoryStore, encryptionKey: encryptionKey)
             let envFile = (store.dataFolder as NSString).appendingPathComponent("sandbox.env")
+            let softwareKey = try SigningKey.generate(.PS256)
             if let credentials = try await SandboxSeed.seedIfEmpty(
-                ParticipantDirectory(store: directoryStore), profile: configuration.profile)
+                runtime.directory, profile: configuration.profile, softwareKey: softwareKey)
             {
+                try await ecosystem.writeProvider(signingKey: softwareKey, credentials: credentials, certificates: runtime.certificates)
+                let environment = ecosystem.environmentFile(
+                    credentials: credentials, directoryURL: configuration.publicURL, mutualTLSURL: configuration.mutualTLSURL,
+                    registrationProfile: configuration.registrationSettings.profile.name.rawValue, commandFolder: Self.commandFolder)
                 guard
                     FileManager.default.createFile(
-                        atPath: envFile, contents: Data(credentials.environmentFile.utf8), attributes: [.posixPermissions: 0o600])
+                        atPath: envFile, contents: Data(environment.utf8), attributes: [.posixPermissions: 0o600])
                 else {
                     throw CLIError("cannot write \(envFile)")
                 }
-                print("Seeded a sandbox directory in \(store.dataFolder): one bank, one provider with an Active software statement.")
+                FileHandle.standardOutput.write(
+                    Data(
+                        "Seeded a sandbox directory in \(store.dataFolder): one bank, one provider with an Active software statement.\n"
+                            .utf8))
             }
             let banner = """
-                Sandbox directory at \(configuration.publicURL) (profile \(configuration.profile.rawValue)).
-                Tokens and ids: source \(envFile)
+                Sandbox directory at \(configuration.publicURL) (profile \(configuration.profile.rawValue)); \
+                mutual TLS at \(configuration.mutualTLSURL).
+                Tokens, ids and the provider's files: source \(envFile)
                 Try: curl \(configuration.publicURL)/participants
                 """
-            try await serve(configuration, store: directoryStore, encryptionKey: encryptionKey, location: store.location, banner: banner)
+            try await serve(runtime, location: store.location, banner: banner)
         }
+    }
+
+    private static func port(_ text: String) throws -> Int {
+        guard let value = Int(text) else { throw CLIError("REGISTRAR_MTLS_PORT must be a whole number") }
+        return value
+    }
+
+    /// The folder of the running `registrar`, for PATH in sandbox.env.
+    private static var commandFolder: String? {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let path = FileManager.default.fileExists(atPath: executable.path) ? executable : Bundle.main.executableURL
+        return path?.deletingLastPathComponent().path
     }
 }
 

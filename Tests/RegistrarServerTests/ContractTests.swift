@@ -25,24 +25,33 @@ import Testing
         }
     }
 
-    /// Runs the README's quick-start block (between the `quick-start` markers) against a live sandbox.
-    @Test func readmeQuickStartCommandsWork() async throws {
+    /// Starts `registrar sandbox` as a newcomer does (in an empty folder, its data in `registrar-data`) and
+    /// runs the README's quick-start block (between the `quick-start` markers) against it: public
+    /// documents, an access token over mutual TLS, the SSA, a registration and reading the client back.
+    @Test func readmeQuickStartRunsAgainstTheSandbox() async throws {
         let readme = try String(contentsOf: Witness.packageRoot.appending(path: "README.md"), encoding: .utf8)
         let start = try #require(readme.range(of: "<!-- quick-start -->"))
         let end = try #require(readme.range(of: "<!-- /quick-start -->"))
         let block = readme[start.upperBound..<end.lowerBound]
             .split(separator: "\n").filter { !$0.hasPrefix("```") }.joined(separator: "\n")
-        try await LiveDirectory.run { live in
-            let folder = try TestStores.temporaryFolder()
-            try FileManager.default.createDirectory(at: folder.appending(path: "registrar-data"), withIntermediateDirectories: true)
-            try live.credentials.environmentFile.write(
-                to: folder.appending(path: "registrar-data/sandbox.env"), atomically: true, encoding: .utf8)
-            let script = "set -euo pipefail\n" + block.replacingOccurrences(of: "http://localhost:8080", with: live.baseURL)
-            let result = try await Witness.run("/bin/bash", ["-c", script], directory: folder)
-            #expect(result.status == 0, "quick start failed:\n\(result.output)\n\(result.errors)")
+        try await SandboxProcess.run { sandbox in
+            let script =
+                "set -euo pipefail\n"
+                + block.replacingOccurrences(of: "http://localhost:8080", with: "http://localhost:\(sandbox.port)")
+                .replacingOccurrences(of: "https://localhost:8443", with: "https://localhost:\(sandbox.mutualTLSPort)")
+            let result = try await Witness.run("/bin/bash", ["-c", script], directory: sandbox.folder)
+            #expect(result.status == 0, "quick start failed:\n\(result.output)\n\(result.errors)\n\(sandbox.log)")
             #expect(result.output.contains("\"jwks_uri\""))
             #expect(result.output.contains("Sandbox Bank"))
             #expect(result.output.contains("\"software_id\""), "the quick start shows the SSA's claims")
+            let client =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: sandbox.folder.appending(path: "client.json"))) as? [String: Any]
+            let clientID = try #require(client?["client_id"] as? String, "registered: \(String(describing: client))")
+            let lastLine = try #require(result.output.split(separator: "\n").last)
+            let readBack = try JSONSerialization.jsonObject(with: Data(lastLine.utf8)) as? [String: Any]
+            #expect(readBack?["client_id"] as? String == clientID, "the client read back with its registration access token")
+            #expect(readBack?["registration_access_token"] == nil)
         }
     }
+
 }

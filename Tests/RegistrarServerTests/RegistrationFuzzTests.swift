@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Keys
 import RegistrarServer
+import Registration
 import Testing
 
 /// Fuzzing `POST /register` through the HTTP API: request JWTs whose claims are mutated and then signed
@@ -93,7 +94,7 @@ struct RequestFuzzer {
     }
 
     func claims() -> [String: Any] {
-        SampleRegistration.ukRequestClaims(
+        RegistrationRequestTemplate.requestClaims(
             softwareID: software, ssa: ssa, audience: audience, now: Int(Date().timeIntervalSince1970), lifetime: 600)
     }
 

@@ -154,7 +154,8 @@ struct DirectoryDiscovery: Codable {
     var id_token_signing_alg_values_supported = SigningAlgorithm.allCases.map(\.rawValue)
     var request_object_signing_alg_values_supported = SigningAlgorithm.allCases.map(\.rawValue)
     var tls_client_auth_subject_dn_supported = true
-    /// RFC 8705 §5: the endpoints that need a client certificate; this listener serves them itself.
+    /// RFC 8705 §5: the endpoints that need a client certificate, where they take one (the mutual-TLS
+    /// listener, or this one).
     var mtls_endpoint_aliases: [String: String]
 
     init(configuration: ServerConfiguration) {
