@@ -77,6 +77,13 @@ public struct RoleGrant: Codable, Sendable, Equatable {
         self.role = role
         self.status = status
     }
+
+    /// A grant sent without a status is Active, as the contract (openapi.yaml) says.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        role = try container.decode(String.self, forKey: .role)
+        status = try container.decodeIfPresent(RoleStatus.self, forKey: .status) ?? .active
+    }
 }
 
 public enum RoleStatus: String, Codable, Sendable, CaseIterable {

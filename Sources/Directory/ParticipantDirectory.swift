@@ -11,10 +11,14 @@ import Keys
 /// ```
 public struct ParticipantDirectory: Sendable {
     public let store: any DirectoryStore
+    /// The ecosystem whose role vocabulary new organisations and software are held to (`RoleVocabulary`);
+    /// nil holds them to none, for callers that only read.
+    public let profile: EcosystemProfile?
     let clock: @Sendable () -> Date
 
-    public init(store: any DirectoryStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any DirectoryStore, profile: EcosystemProfile? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
+        self.profile = profile
         self.clock = clock
     }
 
@@ -23,6 +27,7 @@ public struct ParticipantDirectory: Sendable {
     public func createOrganisation(_ input: NewOrganisation, by caller: Caller) async throws -> Organisation {
         try caller.requireOperator()
         try input.validate()
+        if let profile { try RoleVocabulary.requireKnown(authorityClaims: input.authorityClaims ?? [], in: profile) }
         let now = clock()
         let organisation = Organisation(
             id: RecordIdentifier.make(), legalName: input.legalName, registrationNumber: input.registrationNumber, country: input.country,
@@ -88,6 +93,7 @@ public struct ParticipantDirectory: Sendable {
     {
         let organisation = try await storedOrganisation(organisationID, for: caller, to: .manageOrganisation).record
         try input.validate()
+        if let profile { try RoleVocabulary.requireKnown(softwareRoles: input.roles ?? [], in: profile) }
         try SoftwareRoles.requireAuthorised(input.roles ?? [], by: organisation)
         guard organisation.status == .active else {
             throw DirectoryError.notActive(

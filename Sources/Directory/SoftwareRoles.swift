@@ -18,3 +18,45 @@ public enum SoftwareRoles {
         }
     }
 }
+
+/// The roles each ecosystem names, for its organisations (granted by a competent authority) and for
+/// software: a role outside them is a typing error or another ecosystem's, refused at creation rather
+/// than found out when an SSA or a registration carries it.
+public enum RoleVocabulary {
+    /// Roles a competent authority grants in the ecosystem; nil where the ecosystem names none (the CDR
+    /// register accredits data recipients; its organisations carry no authority roles to check).
+    public static func organisationRoles(in profile: EcosystemProfile) -> [String]? {
+        switch profile {
+        case .obie: ["ASPSP", "AISP", "PISP", "CBPII"]
+        case .ofb: ["CONTA", "DADOS", "PAGTO", "CCORR"]
+        case .cdr: nil
+        }
+    }
+
+    /// Roles software may claim: in the UK and Brasil the organisation's, in the CDR the one a software
+    /// product has.
+    public static func softwareRoles(in profile: EcosystemProfile) -> [String] {
+        switch profile {
+        case .obie, .ofb: organisationRoles(in: profile) ?? []
+        case .cdr: [CDRClaimSet.softwareRole]
+        }
+    }
+
+    public static func requireKnown(softwareRoles roles: [String], in profile: EcosystemProfile) throws {
+        try requireKnown(roles, among: softwareRoles(in: profile), naming: "software roles", profile)
+    }
+
+    public static func requireKnown(authorityClaims claims: [AuthorityClaim], in profile: EcosystemProfile) throws {
+        guard let known = organisationRoles(in: profile) else { return }
+        try requireKnown(claims.flatMap { $0.roles.map(\.role) }, among: known, naming: "authority claim roles", profile)
+    }
+
+    private static func requireKnown(_ roles: [String], among known: [String], naming what: String, _ profile: EcosystemProfile) throws {
+        let unknown = roles.filter { !known.contains($0) }
+        guard unknown.isEmpty else {
+            throw DirectoryError.invalidInput(
+                "\(what) \(unknown.map { $0.prefix(64) }.joined(separator: ", ")) are not roles of the \(profile.rawValue) profile (\(known.joined(separator: ", ")))"
+            )
+        }
+    }
+}

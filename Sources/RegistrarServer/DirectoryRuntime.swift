@@ -51,7 +51,7 @@ public final class DirectoryRuntime: Sendable {
     ) async throws {
         self.configuration = configuration
         self.store = store
-        self.directory = ParticipantDirectory(store: store)
+        self.directory = ParticipantDirectory(store: store, profile: configuration.profile)
         self.keyring = DirectoryKeyring(store: store, encryptionKey: encryptionKey)
         self.views = PublishedViews(store: store)
         self.certificateAuthority = DirectoryCertificateAuthority(

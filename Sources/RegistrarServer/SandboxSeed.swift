@@ -38,17 +38,33 @@ public enum SandboxSeed {
         }
     }
 
-    /// The provider's regulatory roles as the ecosystem names them (Brasil's scopes follow its roles).
+    /// The provider's regulatory roles as the ecosystem names them (Brasil's scopes follow its roles): a
+    /// competent authority's grant in the UK and Brasil; in the CDR none (the register accredits) and the
+    /// software product's one role.
     struct ProviderRoles {
-        var authority: String
+        var authority: String?
         var country: String
         var roles: [String]
 
         init(_ profile: EcosystemProfile) {
             switch profile {
             case .ofb: (authority, country, roles) = ("BCB", "BR", ["DADOS", "PAGTO"])
-            case .obie, .cdr: (authority, country, roles) = ("FCA", "GB", ["AISP", "PISP"])
+            case .obie: (authority, country, roles) = ("FCA", "GB", ["AISP", "PISP"])
+            case .cdr: (authority, country, roles) = (nil, "AU", [CDRClaimSet.softwareRole])
             }
+        }
+
+        /// The bank's: an account-holding institution where the ecosystem names one.
+        static func bankClaims(_ profile: EcosystemProfile) -> [AuthorityClaim] {
+            switch profile {
+            case .obie: [AuthorityClaim(authority: "FCA", registrationID: "100001", roles: [RoleGrant(role: "ASPSP")])]
+            case .ofb: [AuthorityClaim(authority: "BCB", registrationID: "100001", roles: [RoleGrant(role: "CONTA")])]
+            case .cdr: []
+            }
+        }
+
+        var authorityClaims: [AuthorityClaim] {
+            authority.map { [AuthorityClaim(authority: $0, registrationID: "200002", roles: roles.map { RoleGrant(role: $0) })] } ?? []
         }
     }
 
@@ -65,7 +81,7 @@ public enum SandboxSeed {
             NewOrganisation(
                 legalName: "Sandbox Bank plc", registrationNumber: "00000001", country: "GB",
                 contacts: [Contact(type: "Technical", name: "Bank API team", email: "api@bank.example")],
-                authorityClaims: [AuthorityClaim(authority: "FCA", registrationID: "100001", roles: [RoleGrant(role: "ASPSP")])]),
+                authorityClaims: ProviderRoles.bankClaims(profile)),
             by: caller)
         _ = try await directory.createAuthorisationServer(
             in: bank.id,
@@ -89,10 +105,7 @@ public enum SandboxSeed {
             NewOrganisation(
                 legalName: "Sandbox Budgeting Ltd", registrationNumber: "00000002", country: provided.country,
                 contacts: [Contact(type: "Business", name: "Partnerships", email: "partners@tpp.example")],
-                authorityClaims: [
-                    AuthorityClaim(
-                        authority: provided.authority, registrationID: "200002", roles: provided.roles.map { RoleGrant(role: $0) })
-                ]),
+                authorityClaims: provided.authorityClaims),
             by: caller)
         let software = try await directory.createSoftware(
             in: provider.id,

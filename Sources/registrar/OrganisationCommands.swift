@@ -22,7 +22,8 @@ struct OrganisationCommand: AsyncParsableCommand {
             try await withStore(store) { store in
                 let claims = try authority.map(parseAuthority)
                 let contacts = try contact.map(parseContact)
-                let organisation = try await ParticipantDirectory(store: store).createOrganisation(
+                let profile = try await DirectoryIdentityOptions.parse([]).configuration(in: store).profile
+                let organisation = try await ParticipantDirectory(store: store, profile: profile).createOrganisation(
                     NewOrganisation(
                         legalName: name, registrationNumber: registrationNumber, country: country, contacts: contacts,
                         authorityClaims: claims),

@@ -32,7 +32,9 @@ struct SoftwareCommand: AsyncParsableCommand {
         func run() async throws {
             try await withStore(store) { store in
                 guard let softwareMode = SoftwareMode(rawValue: mode.capitalized) else { throw CLIError("mode must be Live or Test") }
-                let software = try await ParticipantDirectory(store: store).createSoftware(
+                let profile = try await identity.configuration(in: store).profile
+                let directory = ParticipantDirectory(store: store, profile: profile)
+                let software = try await directory.createSoftware(
                     in: org,
                     NewSoftwareStatement(
                         clientName: name, description: description, version: version, environment: environment, mode: softwareMode,
@@ -41,9 +43,7 @@ struct SoftwareCommand: AsyncParsableCommand {
                     by: .cli)
                 if output.json { try Output.json(software) } else { print(software.id) }
                 // What the directory's profile still needs before an SSA can be issued, said now.
-                let profile = try await identity.configuration(in: store).profile
-                let missing = profile.claimSet.missingData(
-                    software: software, organisation: try await ParticipantDirectory(store: store).organisation(org))
+                let missing = profile.claimSet.missingData(software: software, organisation: try await directory.organisation(org))
                 if !missing.isEmpty {
                     FileHandle.standardError.write(
                         Data(

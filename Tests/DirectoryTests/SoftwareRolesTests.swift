@@ -23,4 +23,28 @@ import Testing
     @Test func anOrganisationWithoutAuthorityClaimsIsNotHeldToThem() throws {
         try SoftwareRoles.requireAuthorised(["data-recipient-software-product"], by: Self.organisation([]))
     }
+
+    @Test func eachProfileKnowsItsOwnRoles() throws {
+        try RoleVocabulary.requireKnown(softwareRoles: ["AISP", "PISP", "CBPII"], in: .obie)
+        try RoleVocabulary.requireKnown(softwareRoles: ["DADOS", "PAGTO"], in: .ofb)
+        try RoleVocabulary.requireKnown(softwareRoles: ["data-recipient-software-product"], in: .cdr)
+        for (roles, profile) in [(["XYZ"], EcosystemProfile.obie), (["DADOS"], .obie), (["AISP"], .ofb), (["AISP"], .cdr)] {
+            #expect(throws: DirectoryError.self, "\(roles) in \(profile)") {
+                try RoleVocabulary.requireKnown(softwareRoles: roles, in: profile)
+            }
+        }
+        let claim = { (role: String) in [AuthorityClaim(authority: "X", registrationID: "1", roles: [RoleGrant(role: role)])] }
+        try RoleVocabulary.requireKnown(authorityClaims: claim("ASPSP"), in: .obie)
+        try RoleVocabulary.requireKnown(authorityClaims: claim("CONTA"), in: .ofb)
+        try RoleVocabulary.requireKnown(authorityClaims: claim("anything"), in: .cdr)
+        #expect(throws: DirectoryError.self) { try RoleVocabulary.requireKnown(authorityClaims: claim("ASPSP"), in: .ofb) }
+    }
+
+    @Test func aGrantSentWithoutAStatusIsActive() throws {
+        let grant = try JSONDecoder().decode(RoleGrant.self, from: Data(#"{"role":"AISP"}"#.utf8))
+        #expect(grant == RoleGrant(role: "AISP", status: .active))
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(RoleGrant.self, from: Data(#"{"role":"AISP","status":"Maybe"}"#.utf8))
+        }
+    }
 }

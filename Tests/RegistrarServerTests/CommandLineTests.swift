@@ -32,6 +32,15 @@ import Testing
         let softwareID = software.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(RecordIdentifier.isWellFormed(softwareID), "\(software.errors)")
         #expect(software.errors.isEmpty, "nothing is missing for an SSA: \(software.errors)")
+        // Roles the profile does not know are refused in one line, for organisations and software alike.
+        for arguments in [
+            ["org", "create", "--name", "Typo", "--country", "GB", "--authority", "FCA:1:AIPS"],
+            ["software", "create", "--org", organisationID, "--name", "Typo", "--role", "AIPS"],
+        ] {
+            let refused = try await registrar(arguments, data: data)
+            #expect(refused.status != 0 && refused.errors.contains("AIPS are not roles of the obie profile"), "\(refused.errors)")
+            #expect(refused.errors.split(separator: "\n").count == 1)
+        }
         let bare = try await registrar(["software", "create", "--org", organisationID, "--name", "Bare"], data: data)
         #expect(
             bare.status == 0

@@ -105,16 +105,25 @@ import Testing
         }
     }
 
-    /// The sandbox provider holds AISP and PISP (FCA): software may not claim a role beside those.
+    /// The sandbox provider holds AISP and PISP (FCA): software may not claim a role beside those, nor one
+    /// the profile does not know.
     @Test func softwareMayClaimOnlyItsOrganisationsAuthorisedRoles() async throws {
         try await LiveDirectory.run { live in
             let path = "/organisations/\(live.credentials.providerOrganisationID)/software-statements"
             let token = live.credentials.providerToken
-            for roles in [#"["XYZ"]"#, #"["AISP","CBPII"]"#] {
+            for (roles, reason) in [(#"["XYZ"]"#, "not roles of the obie profile"), (#"["AISP","CBPII"]"#, "authorised roles")] {
                 let refused = try await live.send(.post, path, json: #"{"clientName":"App","roles":\#(roles)}"#, token: token)
                 try expectProblem(refused, .badRequest, code: "invalid_input")
-                #expect(refused.text.contains("authorised roles"), "\(refused.text)")
+                #expect(refused.text.contains(reason), "\(refused.text)")
             }
+            // An organisation's authority claims are held to the profile's roles too.
+            let organisation = try await live.send(
+                .post, "/organisations",
+                json:
+                    #"{"legalName":"Typo Ltd","country":"GB","authorityClaims":[{"authority":"FCA","registrationId":"9","roles":[{"role":"AIPS"}]}]}"#,
+                token: live.credentials.operatorToken)
+            try expectProblem(organisation, .badRequest, code: "invalid_input")
+            #expect(organisation.text.contains("AIPS are not roles of the obie profile"), "\(organisation.text)")
             let created = try await live.send(.post, path, json: #"{"clientName":"App","roles":["PISP"]}"#, token: token)
             #expect(created.status == .created)
             // Said at creation: what the profile still needs before an SSA can be issued.
