@@ -3,33 +3,95 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// `page`, `page-size` and `updated-since` on long lists. Without `page`/`page-size` the whole list is
-/// returned (what the Brasil participants document does); with them, one page plus RFC 8288 `Link`
-/// headers and `X-Total-Count`.
-struct ListingQuery: Sendable {
-    static let maximumPageSize = 1000
-    static let defaultPageSize = 100
+/// The one way every list is paged: `limit` (1–1000) and `after`, a cursor. Items come in id order (ids
+/// of organisations, software, servers, tokens and anchors grow with creation time); a page holds at
+/// most `limit` items whose ids follow `after`, and when more follow, an RFC 8288
+/// `Link: <…?after=LAST&limit=N>; rel="next"` names the next page. A cursor stays good when items are
+/// added or removed meanwhile. The audit trail and the clients feed page the same way, their cursors
+/// being event numbers (`AuditListing`, `ClientRoutes`).
+struct ListPage: Sendable {
+    static let names: Set<Substring> = ["after", "limit"]
+    static let maximumLimit = 1000
+    /// Lists of records answer this many without `limit`; public documents answer whole without it.
+    static let defaultLimit = 100
 
-    var page: Int?
-    var pageSize: Int?
+    var after: String?
+    var limit: Int?
+
+    init(_ parameters: Parameters) throws {
+        if let text = parameters.get("limit") {
+            guard let value = Int(text), (1...Self.maximumLimit).contains(value) else {
+                throw DirectoryError.invalidInput("limit must be a whole number from 1 to \(Self.maximumLimit)")
+            }
+            limit = value
+        }
+        if let text = parameters.get("after") {
+            try InputRules.requireText(text, field: "after", maximum: 256)
+            after = text
+        }
+    }
+
+    var isPaged: Bool { after != nil || limit != nil }
+
+    /// The page of `all` (in id order), and the cursor of the next page when more follow.
+    func page<T>(of all: [T], id: (T) -> String, limit defaultLimit: Int = Self.defaultLimit) -> (items: ArraySlice<T>, next: String?) {
+        let start = after.map { after in all.partitioningIndex { id($0) > after } } ?? all.startIndex
+        let end = min(start + (limit ?? defaultLimit), all.endIndex)
+        return (all[start..<end], end < all.endIndex ? id(all[end - 1]) : nil)
+    }
+
+    /// `Link: <url?after=NEXT&limit=N&…>; rel="next"`, with the other parameters (`also`) as given.
+    func nextLink(_ next: String?, url: String, also: [String] = [], limit defaultLimit: Int = Self.defaultLimit) -> HTTPFields {
+        var headers = HTTPFields()
+        guard let next else { return headers }
+        let query = ["after=\(ListPage.encoded(next))", "limit=\(limit ?? defaultLimit)"] + also
+        headers[HTTPField.Name("Link")!] = "<\(url)?\(query.joined(separator: "&"))>; rel=\"next\""
+        return headers
+    }
+
+    /// RFC 3986 unreserved characters stay as they are (a UUID cursor reads as itself); all else is escaped.
+    static func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "" }
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// A list of records answered a page at a time: at most `limit` (100 by default) in id order, and
+    /// the link to the next page.
+    static func response<T: Encodable>(_ items: [T], id: (T) -> String, for request: Request, runtime: DirectoryRuntime) throws
+        -> Response
+    {
+        let parameters = request.uri.queryParameters
+        try ListingQuery.requireOnly(names, in: parameters, taker: "this list")
+        let page = try ListPage(parameters)
+        let (shown, next) = page.page(of: items.sorted { id($0) < id($1) }, id: id)
+        return try HTTPExchange.json(
+            Array(shown), headers: page.nextLink(next, url: runtime.configuration.keystore.baseURL + request.uri.path))
+    }
+}
+
+extension Array {
+    /// The first index whose element satisfies `belongs`, in an array where those that do all follow
+    /// those that do not (binary search).
+    func partitioningIndex(where belongs: (Element) -> Bool) -> Int {
+        var (low, high) = (startIndex, endIndex)
+        while low < high {
+            let middle = low + (high - low) / 2
+            if belongs(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}
+
+/// The public documents' query: `after`/`limit` (`ListPage`) and `updated-since`. Without `after` or
+/// `limit` the whole document is returned (relying parties read it whole, as the Brasil participants
+/// document is read); with them, one page, `Link` and `X-Total-Count`.
+struct ListingQuery: Sendable {
+    var page: ListPage
     var updatedSince: Date?
 
-    static let parameterNames: Set<Substring> = ["page", "page-size", "updated-since"]
+    static let parameterNames: Set<Substring> = ListPage.names.union(["updated-since"])
 
     init(_ parameters: Parameters) throws {
         try Self.requireOnly(Self.parameterNames, in: parameters, taker: "this list")
-        if let text = parameters.get("page") {
-            guard let value = Int(text), value >= 1, value <= 1_000_000 else {
-                throw DirectoryError.invalidInput("page must be a whole number from 1")
-            }
-            page = value
-        }
-        if let text = parameters.get("page-size") {
-            guard let value = Int(text), (1...Self.maximumPageSize).contains(value) else {
-                throw DirectoryError.invalidInput("page-size must be a whole number from 1 to \(Self.maximumPageSize)")
-            }
-            pageSize = value
-        }
+        page = try ListPage(parameters)
         if let text = parameters.get("updated-since") {
             guard let date = Timestamp.parse(text) else {
                 throw DirectoryError.invalidInput("updated-since must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z")
@@ -63,41 +125,21 @@ struct ListingQuery: Sendable {
     /// the `Link` headers use the same spelling, so following them hits the cache and the fast paths.
     var canonicalQuery: String {
         var parts: [String] = []
-        if let page { parts.append("page=\(page)") }
-        if let pageSize { parts.append("page-size=\(pageSize)") }
-        if let updatedSince { parts.append("updated-since=\(Self.encoded(updatedSince))") }
+        if let after = page.after { parts.append("after=\(ListPage.encoded(after))") }
+        if let limit = page.limit { parts.append("limit=\(limit)") }
+        parts += updatedSinceQuery
         return parts.joined(separator: "&")
     }
 
-    static func encoded(_ date: Date) -> String {
-        Timestamp.format(date).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-    }
+    private var updatedSinceQuery: [String] { updatedSince.map { ["updated-since=\(ListPage.encoded(Timestamp.format($0)))"] } ?? [] }
 
-    var isPaged: Bool { page != nil || pageSize != nil }
-    var effectivePage: Int { page ?? 1 }
-    var effectivePageSize: Int { pageSize ?? Self.defaultPageSize }
-
-    func page<T>(of all: [T]) -> [T] {
-        guard isPaged else { return all }
-        let start = (effectivePage - 1) * effectivePageSize
-        guard start < all.count else { return [] }
-        return Array(all[start..<min(start + effectivePageSize, all.count)])
-    }
-
-    func headers(total: Int, url: String) -> HTTPFields {
-        var headers = HTTPFields()
-        guard isPaged else { return headers }
-        headers[HTTPField.Name("X-Total-Count")!] = String(total)
-        let lastPage = max(1, (total + effectivePageSize - 1) / effectivePageSize)
-        func link(_ page: Int, _ relation: String) -> String {
-            var query = "page=\(page)&page-size=\(effectivePageSize)"
-            if let updatedSince { query += "&updated-since=\(ListingQuery.encoded(updatedSince))" }
-            return "<\(url)?\(query)>; rel=\"\(relation)\""
-        }
-        var links = [link(1, "first"), link(lastPage, "last")]
-        if effectivePage > 1 { links.append(link(min(effectivePage - 1, lastPage), "prev")) }
-        if effectivePage < lastPage { links.append(link(effectivePage + 1, "next")) }
-        headers[HTTPField.Name("Link")!] = links.joined(separator: ", ")
-        return headers
+    /// The page of `all` and its headers (`Link` to the next page, `X-Total-Count` of the whole list), or
+    /// everything without a page asked for.
+    func answer<T>(_ all: [T], id: (T) -> String, url: String) -> (items: [T], headers: HTTPFields) {
+        guard page.isPaged else { return (all, [:]) }
+        let (items, next) = page.page(of: all, id: id)
+        var headers = page.nextLink(next, url: url, also: updatedSinceQuery)
+        headers[HTTPField.Name("X-Total-Count")!] = String(all.count)
+        return (Array(items), headers)
     }
 }

@@ -61,6 +61,10 @@ public struct RegisteredClients: Sendable {
     public struct ChangePage: Codable, Sendable, Equatable {
         public var changes: [Change]
         public var cursor: String
+        /// The page read as many events as asked for, so more may follow (not part of the body).
+        public var mayHaveMore = false
+
+        enum CodingKeys: String, CodingKey { case changes, cursor }
     }
 
     /// The audit actions the feed reports, and what each means to a reader.
@@ -95,7 +99,7 @@ public struct RegisteredClients: Sendable {
             let client = try event.after.map { try RecordCoding.decoder.decode(RegisteredClient.self, from: Data($0.utf8)) }
             return Change(cursor: String(event.id), change: kind, clientId: event.subjectID, at: event.at, client: client.map(View.init))
         }
-        return ChangePage(changes: changes, cursor: events.last.map { String($0.id) } ?? String(after))
+        return ChangePage(changes: changes, cursor: events.last.map { String($0.id) } ?? String(after), mayHaveMore: events.count == limit)
     }
 
     /// An operator disables a client (its management calls then answer 401 and the AS should refuse it),

@@ -10,7 +10,7 @@ import Testing
     @Test func cachedAnswerMatchesTheRoutedAnswer() async throws {
         try await LiveDirectory.run { live in
             for path in [
-                "/jwks", "/participants", "/participants?page=1&page-size=1", "/.well-known/openid-configuration", "/status/organisations",
+                "/jwks", "/participants", "/participants?limit=1", "/.well-known/openid-configuration", "/status/organisations",
             ] {
                 let routed = try await live.get(path)
                 let fast = try await live.get(path)

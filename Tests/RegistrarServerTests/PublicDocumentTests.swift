@@ -32,15 +32,16 @@ import Testing
     @Test func unknownOrRepeatedQueryParametersAreRefusedAndSpellingsShareOneCacheEntry() async throws {
         try await LiveDirectory.run { live in
             for target in [
-                "/participants?v=1", "/jwks?v=2", "/status/software-statements?page=1&page=2", "/.well-known/openid-configuration?x",
-                "/participants/\(live.credentials.providerOrganisationID)?full=1", "/status/organisations?Page=1",
+                "/participants?v=1", "/jwks?v=2", "/status/software-statements?limit=1&limit=2", "/.well-known/openid-configuration?x",
+                "/participants/\(live.credentials.providerOrganisationID)?full=1", "/status/organisations?Limit=1",
+                "/participants?page=1&page-size=1",
             ] {
                 let reply = try await live.get(target)
                 #expect(
                     reply.status == .badRequest && reply.headers[.contentType] == "application/problem+json", "\(target): \(reply.text)")
             }
-            let canonical = try await live.get("/participants?page=1&page-size=1")
-            let reordered = try await live.get("/participants?page-size=01&page=1")
+            let canonical = try await live.get("/participants?limit=1&updated-since=2000-01-01T00:00:00Z")
+            let reordered = try await live.get("/participants?updated-since=2000-01-01T00%3A00%3A00Z&limit=01")
             #expect(canonical.status == .ok && reordered.status == .ok)
             #expect(canonical.headers[.eTag] == reordered.headers[.eTag] && canonical.body == reordered.body)
             #expect(canonical.headers[HTTPField.Name("Link")!] == reordered.headers[HTTPField.Name("Link")!])
@@ -81,22 +82,30 @@ import Testing
         }
     }
 
+    /// `limit` and the `Link` to the next page, followed to the end: every participant once, in id order.
     @Test func participantsPageWithLinksAndFilterByUpdatedSince() async throws {
         try await LiveDirectory.run { live in
-            let page = try await live.get("/participants?page=2&page-size=1")
-            #expect(page.status == .ok)
-            let entries = try JSONSerialization.jsonObject(with: page.body) as? [[String: Any]]
-            #expect(entries?.count == 1)
-            #expect(page.headers[HTTPField.Name("X-Total-Count")!] == "2")
-            let link = try #require(page.headers[HTTPField.Name("Link")!])
-            #expect(link.contains("page=1&page-size=1>; rel=\"prev\"") && link.contains("rel=\"first\"") && !link.contains("rel=\"next\""))
+            let first = try await live.get("/participants?limit=1")
+            #expect(first.status == .ok)
+            let firstEntries = try JSONSerialization.jsonObject(with: first.body) as? [[String: Any]]
+            #expect(firstEntries?.count == 1)
+            #expect(first.headers[HTTPField.Name("X-Total-Count")!] == "2")
+            let link = try #require(first.headers[HTTPField.Name("Link")!])
+            let firstID = try #require(firstEntries?.first?["OrganisationId"] as? String)
+            #expect(link == "<\(live.baseURL)/participants?after=\(firstID)&limit=1>; rel=\"next\"")
+            let next = String(try #require(link.split(separator: ">").first?.dropFirst()).dropFirst(live.baseURL.count))
+            let second = try await live.get(next)
+            let secondEntries = try JSONSerialization.jsonObject(with: second.body) as? [[String: Any]]
+            #expect(second.status == .ok && second.headers[HTTPField.Name("Link")!] == nil, "the last page has no next")
+            let ids = [firstID] + (secondEntries ?? []).compactMap { $0["OrganisationId"] as? String }
+            #expect(ids.count == 2 && ids == ids.sorted() && Set(ids).count == 2)
 
             let future = try await live.get("/participants?updated-since=2999-01-01T00:00:00Z")
             #expect(future.text == "[]")
             let past = try await live.get("/participants?updated-since=2000-01-01T00:00:00Z")
             #expect((try JSONSerialization.jsonObject(with: past.body) as? [Any])?.count == 2)
 
-            for bad in ["page=0", "page-size=100000", "page=x", "updated-since=yesterday"] {
+            for bad in ["limit=0", "limit=100000", "limit=x", "page=2", "updated-since=yesterday"] {
                 let reply = try await live.get("/participants?\(bad)")
                 #expect(reply.status == .badRequest, "\(bad)")
                 #expect(reply.headers[.contentType] == "application/problem+json")
@@ -126,7 +135,7 @@ import Testing
             let software = try await live.get("/status/software-statements").json(StatusList<SoftwareStatusEntry>.self)
             #expect(software.data.map(\.status) == ["Inactive"])
 
-            let page = try await live.get("/status/organisations?page=2&page-size=1")
+            let page = try await live.get("/status/organisations?limit=1")
             #expect(try page.json(StatusList<OrganisationStatusEntry>.self).data.count == 1)
             #expect(page.headers[HTTPField.Name("X-Total-Count")!] == "2")
             let recent = try await live.get("/status/software-statements?updated-since=\(Timestamp.format(Date().addingTimeInterval(-60)))")

@@ -60,8 +60,9 @@ enum AdministrationRoutes {
                     createdAt: issued.token.createdAt), status: .created)
         }
 
-        routes.add(.get, "/tokens") { _, context in
-            try HTTPExchange.json(try await directory.tokens(for: try context.requireOperator()))
+        routes.add(.get, "/tokens") { request, context in
+            let tokens = try await directory.tokens(for: try context.requireOperator())
+            return try ListPage.response(tokens, id: \.id, for: request, runtime: runtime)
         }
 
         routes.add(.delete, "/tokens/{tokenId}") { _, context in
@@ -83,9 +84,10 @@ enum AdministrationRoutes {
                 headers: listing.nextLink(after: events, url: runtime.configuration.publicURL + "/audit-events"))
         }
 
-        routes.add(.get, "/signing-keys") { _, context in
+        routes.add(.get, "/signing-keys") { request, context in
             _ = try context.requireOperator()
-            return try HTTPExchange.json(try await runtime.keyring.keys().map { SigningKeySummary($0.record) })
+            let keys = try await runtime.keyring.keys().map { SigningKeySummary($0.record) }
+            return try ListPage.response(keys, id: \.kid, for: request, runtime: runtime)
         }
 
         routes.add(.post, "/signing-keys/rotate") { request, context in

@@ -29,12 +29,12 @@ enum CertificateRoutes {
                 headers: OrganisationRoutes.location("/certificates/\(issued.id)", runtime))
         }
 
-        routes.add(.get, collection) { _, context in
+        routes.add(.get, collection) { request, context in
             let caller = try context.requireCaller()
             let organisationID = try HTTPExchange.parameter("organisationId", in: context)
             let softwareID = try HTTPExchange.parameter("softwareStatementId", in: context)
             let issued = try await runtime.certificates.certificates(softwareID: softwareID, organisationID: organisationID, for: caller)
-            return try HTTPExchange.json(issued)
+            return try ListPage.response(issued, id: \.id, for: request, runtime: runtime)
         }
 
         routes.add(.get, "/certificates/{serialNumber}") { _, context in

@@ -13,11 +13,13 @@ enum ClientRoutes {
         routes.add(.get, "/clients") { request, context in
             let caller = try context.requireCaller()
             let parameters = request.uri.queryParameters
-            let pageSize = try parameters.get("limit").map { text in
-                guard let value = Int(text) else { throw DirectoryError.invalidInput("limit must be a whole number") }
-                return value
-            }
-            return try HTTPExchange.json(try await clients.changes(after: parameters.get("after"), limit: pageSize ?? 100, for: caller))
+            try ListingQuery.requireOnly(ListPage.names, in: parameters, taker: "the clients feed")
+            let page = try ListPage(parameters)
+            let changes = try await clients.changes(after: page.after, limit: page.limit ?? ListPage.defaultLimit, for: caller)
+            // The same `Link` as every list; the body's `cursor` is what a reader keeps across restarts.
+            let next = page.nextLink(
+                changes.mayHaveMore ? changes.cursor : nil, url: runtime.configuration.keystore.baseURL + "/clients")
+            return try HTTPExchange.json(changes, headers: next)
         }
 
         routes.add(.get, "/clients/{clientId}") { _, context in

@@ -17,8 +17,9 @@ enum OrganisationRoutes {
             return try HTTPExchange.json(organisation, status: .created, headers: location("/organisations/\(organisation.id)", runtime))
         }
 
-        routes.add(.get, "/organisations") { _, context in
-            return try HTTPExchange.json(try await directory.organisations(for: try context.requireCaller()))
+        routes.add(.get, "/organisations") { request, context in
+            let organisations = try await directory.organisations(for: try context.requireCaller())
+            return try ListPage.response(organisations, id: \.id, for: request, runtime: runtime)
         }
 
         routes.add(.get, "/organisations/{organisationId}") { _, context in
@@ -43,11 +44,11 @@ enum OrganisationRoutes {
             return try HTTPExchange.json(server, status: .created)
         }
 
-        routes.add(.get, "/organisations/{organisationId}/authorisation-servers") { _, context in
+        routes.add(.get, "/organisations/{organisationId}/authorisation-servers") { request, context in
             let caller = try context.requireCaller()
             let id = try HTTPExchange.parameter("organisationId", in: context)
             _ = try await directory.organisation(id, for: caller)
-            return try HTTPExchange.json(try await directory.authorisationServers(in: id))
+            return try ListPage.response(try await directory.authorisationServers(in: id), id: \.id, for: request, runtime: runtime)
         }
 
         KeyRoutes.register(on: &routes, base: "/organisations/{organisationId}", runtime: runtime, operatorOnly: true) { context in
@@ -84,7 +85,7 @@ enum KeyRoutes {
             return try HTTPExchange.json(key, status: .created)
         }
 
-        routes.add(.get, "\(base)/keys") { _, context in
+        routes.add(.get, "\(base)/keys") { request, context in
             let caller = try context.requireCaller()
             let keyOwner = try owner(context)
             switch keyOwner {
@@ -92,7 +93,8 @@ enum KeyRoutes {
             case .software(let organisationID, let softwareID):
                 _ = try await directory.software(softwareID, in: organisationID, for: caller)
             }
-            return try HTTPExchange.json(try await directory.keys(of: keyOwner.identifier))
+            return try ListPage.response(
+                try await directory.keys(of: keyOwner.identifier), id: \.id, for: request, runtime: runtime)
         }
 
         routes.add(.post, "\(base)/keys/{kid}/revoke") { request, context in

@@ -11,7 +11,8 @@ enum PublicDirectoryRoutes {
         let maxAge = runtime.configuration.cacheMaxAge
 
         addListing(
-            "/participants", on: &routes, runtime: runtime, entries: { try await runtime.views.participants(.init(updatedSince: $0)) }
+            "/participants", on: &routes, runtime: runtime, entries: { try await runtime.views.participants(.init(updatedSince: $0)) },
+            id: \.OrganisationId
         ) {
             try RecordCoding.encoder.encode($0)
         }
@@ -28,13 +29,13 @@ enum PublicDirectoryRoutes {
 
         addListing(
             "/status/organisations", on: &routes, runtime: runtime,
-            entries: { try await runtime.views.organisationStatuses(updatedSince: $0) }
+            entries: { try await runtime.views.organisationStatuses(updatedSince: $0) }, id: \.organisationId
         ) {
             try RecordCoding.encoder.encode(StatusList(data: $0))
         }
         addListing(
             "/status/software-statements", on: &routes, runtime: runtime,
-            entries: { try await runtime.views.softwareStatuses(updatedSince: $0) }
+            entries: { try await runtime.views.softwareStatuses(updatedSince: $0) }, id: \.softwareStatementId
         ) {
             try RecordCoding.encoder.encode(StatusList(data: $0))
         }
@@ -62,20 +63,21 @@ enum PublicDirectoryRoutes {
     }
 
     /// A public list that can be long: cached per revision and request target, filtered by `updated-since`,
-    /// paged by `page`/`page-size` with `Link` and `X-Total-Count` headers (`ListingQuery`).
+    /// paged by `after`/`limit` with `Link` and `X-Total-Count` headers (`ListingQuery`); `entries` come in
+    /// the order of `id`.
     private static func addListing<Entry: Sendable>(
         _ path: String, on routes: inout RouteRegistrar, runtime: DirectoryRuntime,
-        entries: @escaping @Sendable (Date?) async throws -> [Entry], encode: @escaping @Sendable ([Entry]) throws -> Data
+        entries: @escaping @Sendable (Date?) async throws -> [Entry], id: @escaping @Sendable (Entry) -> String,
+        encode: @escaping @Sendable ([Entry]) throws -> Data
     ) {
         routes.add(.get, path) { request, _ in
             let listing = try ListingQuery(request.uri.queryParameters)
             let document = try await runtime.documents.document(
                 for: request, canonicalQuery: listing.canonicalQuery, revision: runtime.currentRevision, contentType: "application/json"
             ) {
-                let all = try await entries(listing.updatedSince)
-                return (
-                    try encode(listing.page(of: all)), listing.headers(total: all.count, url: runtime.configuration.keystore.baseURL + path)
-                )
+                let page = listing.answer(
+                    try await entries(listing.updatedSince), id: id, url: runtime.configuration.keystore.baseURL + path)
+                return (try encode(page.items), page.headers)
             }
             return ConditionalResponse.make(document, for: request, maxAge: runtime.configuration.cacheMaxAge)
         }

@@ -28,10 +28,11 @@ enum SoftwareStatementRoutes {
                 headers: OrganisationRoutes.location("/organisations/\(organisationID)/software-statements/\(software.id)", runtime))
         }
 
-        routes.add(.get, collection) { _, context in
+        routes.add(.get, collection) { request, context in
             let caller = try context.requireCaller()
-            return try HTTPExchange.json(
-                try await directory.softwareStatements(in: try HTTPExchange.parameter("organisationId", in: context), for: caller))
+            let software = try await directory.softwareStatements(
+                in: try HTTPExchange.parameter("organisationId", in: context), for: caller)
+            return try ListPage.response(software, id: \.id, for: request, runtime: runtime)
         }
 
         routes.add(.get, item) { _, context in

@@ -23,8 +23,9 @@ enum TrustRoutes {
                 anchor, status: .created, headers: OrganisationRoutes.location("/trust-anchors/\(anchor.id)", runtime))
         }
 
-        routes.add(.get, "/trust-anchors") { _, context in
-            try HTTPExchange.json(try await runtime.trust.anchors(for: try context.requireOperator()))
+        routes.add(.get, "/trust-anchors") { request, context in
+            let anchors = try await runtime.trust.anchors(for: try context.requireOperator())
+            return try ListPage.response(anchors, id: \.id, for: request, runtime: runtime)
         }
 
         routes.add(.get, "/trust-anchors/{anchorId}") { _, context in
