@@ -45,12 +45,19 @@ public enum CertificateBundle {
         }
     }
 
-    /// One DER certificate, also one signed with RSASSA-PSS (carried as `RSASSAPSSCarrier` describes).
+    /// One DER certificate, also one signed with RSASSA-PSS or holding a brainpool key (carried as
+    /// `RSASSAPSSCarrier` and `UnreadableKeyCarrier` describe).
     public static func certificate(der: [UInt8]) throws -> Certificate {
         do { return try Certificate(derEncoded: der) } catch {
-            guard let carried = RSASSAPSSCarrier.carry(der: der) else { throw error }
+            guard let carried = RSASSAPSSCarrier.carry(der: der) ?? UnreadableKeyCarrier.carry(der: der) else { throw error }
             return carried
         }
+    }
+
+    /// Whether the certificate is a stand-in whose signatures only OpenSSL can judge (PSS-signed, or a
+    /// key swift-certificates cannot read).
+    public static func isCarried(_ certificate: Certificate) -> Bool {
+        UnreadableKeyCarrier.isCarried(certificate) || RSASSAPSSCarrier.isCarried(certificate)
     }
 
     /// The one certificate of a PEM block (as the store keeps anchors).
@@ -65,7 +72,8 @@ public enum CertificateBundle {
     /// The certificate's DER exactly as it was read (for a PSS-signed one, its original bytes).
     public static func der(_ certificate: Certificate) throws -> [UInt8] {
         let bytes = try DEREncoding.bytes(of: certificate)
-        return RSASSAPSSCarrier.originalDER(of: certificate, serialized: bytes) ?? bytes
+        return RSASSAPSSCarrier.originalDER(of: certificate, serialized: bytes)
+            ?? UnreadableKeyCarrier.originalDER(of: certificate, serialized: bytes) ?? bytes
     }
 
     /// Whether the certificate is signed with RSASSA-PSS, which OpenSSL rather than swift-certificates verifies.

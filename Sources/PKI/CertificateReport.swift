@@ -70,7 +70,9 @@ public struct CertificateReport: Sendable, Codable {
         sha256Fingerprint = try CertificateBundle.sha256Fingerprint(certificate).lowercaseHex
         signatureAlgorithm =
             CertificateBundle.isSignedWithRSASSAPSS(certificate)
-            ? "RSASSA-PSS" : String(describing: certificate.signatureAlgorithm).replacingOccurrences(of: "SignatureAlgorithm.", with: "")
+            ? "RSASSA-PSS"
+            : UnreadableKeyCarrier.originalSignatureAlgorithm(of: certificate)
+                ?? String(describing: certificate.signatureAlgorithm).replacingOccurrences(of: "SignatureAlgorithm.", with: "")
         organisationIdentifier = certificate.subject.firstValue(of: PKIObjectIdentifier.organizationIdentifier).map { value in
             let parsed = OrganisationIdentifier(parsing: value)
             return ParsedOrganisationIdentifier(

@@ -51,25 +51,25 @@ public enum ChainValidator {
             QualifiedStatementsPolicy()
         }
         let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(presented + trust.intermediates))
-        switch result {
-        case .validCertificate(let chain):
+        if case .validCertificate(let chain) = result, !OpenSSLPathValidation.isNeeded(for: Array(chain)) {
             return await judged(Array(chain), revocation: revocation)
-        case .couldNotValidate(let failures):
-            if OpenSSLPathValidation.isNeeded(for: [leaf] + presented + trust.intermediates) {
-                return await validatedByOpenSSL(
-                    leaf: leaf, intermediates: presented + trust.intermediates, anchors: anchors, purpose: purpose, at: time,
-                    revocation: revocation)
-            }
-            var problems = failures.map { $0.policyFailureReason.description }
-            if leaf.notValidAfter < time { problems.insert("the certificate expired at \(leaf.notValidAfter)", at: 0) }
-            if leaf.notValidBefore > time { problems.insert("the certificate is not valid before \(leaf.notValidBefore)", at: 0) }
-            if problems.isEmpty {
-                problems = ["no chain to a \(purpose.rawValue) trust anchor (issuer: \(leaf.issuer))"]
-            }
-            var unique: [String] = []
-            for problem in problems where !unique.contains(problem) { unique.append(problem) }
-            return ChainVerdict(problems: unique, chain: [])
         }
+        // Through a carried certificate only OpenSSL's verdict counts (a stand-in key verifies nothing).
+        if OpenSSLPathValidation.isNeeded(for: [leaf] + presented + trust.intermediates + anchors) {
+            return await validatedByOpenSSL(
+                leaf: leaf, intermediates: presented + trust.intermediates, anchors: anchors, purpose: purpose, at: time,
+                revocation: revocation)
+        }
+        var problems: [String] = []
+        if case .couldNotValidate(let failures) = result { problems = failures.map { $0.policyFailureReason.description } }
+        if leaf.notValidAfter < time { problems.insert("the certificate expired at \(leaf.notValidAfter)", at: 0) }
+        if leaf.notValidBefore > time { problems.insert("the certificate is not valid before \(leaf.notValidBefore)", at: 0) }
+        if problems.isEmpty {
+            problems = ["no chain to a \(purpose.rawValue) trust anchor (issuer: \(leaf.issuer))"]
+        }
+        var unique: [String] = []
+        for problem in problems where !unique.contains(problem) { unique.append(problem) }
+        return ChainVerdict(problems: unique, chain: [])
     }
 
     /// A chain found valid, checked for revocation of its leaf.
@@ -82,15 +82,16 @@ public enum ChainValidator {
         return ChainVerdict(problems: [], chain: chain)
     }
 
-    /// RSASSA-PSS signatures, which swift-certificates does not verify: OpenSSL finds and verifies the
-    /// path; the purpose and qcStatements rules are then applied here, exactly as the Verifier would.
+    /// RSASSA-PSS signatures and brainpool keys, which swift-certificates does not verify: OpenSSL finds
+    /// and verifies the path; the purpose and qcStatements rules are then applied here, exactly as the
+    /// Verifier would.
     private static func validatedByOpenSSL(
         leaf: Certificate, intermediates: [Certificate], anchors: [Certificate], purpose: CertificatePurpose, at time: Date,
         revocation: RevocationLookup?
     ) async -> ChainVerdict {
         switch OpenSSLPathValidation.chain(leaf: leaf, intermediates: intermediates, anchors: anchors, at: time) {
         case .failure(let problem):
-            return ChainVerdict(problems: ["\(problem.reason) (validated by OpenSSL: RSASSA-PSS signature)"], chain: [])
+            return ChainVerdict(problems: ["\(problem.reason) (validated by OpenSSL: RSASSA-PSS signature or brainpool key)"], chain: [])
         case .success(let chain):
             if let problem = PurposePolicy.problem(with: leaf, for: purpose) { return ChainVerdict(problems: [problem], chain: []) }
             if let problem = QualifiedStatementsPolicy.problem(with: chain) { return ChainVerdict(problems: [problem], chain: []) }

@@ -3,12 +3,12 @@ import Foundation
 import X509
 
 /// Path validation by the system's OpenSSL for what swift-certificates cannot verify: certificates
-/// signed with RSASSA-PSS. The chain OpenSSL finds then meets the same purpose, qcStatements and
-/// revocation rules as every other chain.
+/// signed with RSASSA-PSS, and keys on brainpool curves. The chain OpenSSL finds then meets the same
+/// purpose, qcStatements and revocation rules as every other chain.
 enum OpenSSLPathValidation {
-    /// Whether a chain through these certificates needs OpenSSL: one of them is signed with RSASSA-PSS.
+    /// Whether a chain through these certificates needs OpenSSL: one of them is carried.
     static func isNeeded(for certificates: [Certificate]) -> Bool {
-        certificates.contains(where: RSASSAPSSCarrier.isCarried)
+        certificates.contains(where: CertificateBundle.isCarried)
     }
 
     /// The chain from `leaf` to an anchor (leaf first), or OpenSSL's reason why there is none.

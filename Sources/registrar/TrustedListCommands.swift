@@ -63,7 +63,7 @@ struct ImportTrustedList: AsyncParsableCommand {
         case .imported:
             "\(result.list) sequence \(result.sequenceNumber): imported, \(result.anchorsAdded) anchors added, \(result.anchorsRemoved) removed"
                 + (result.previousSequenceNumber.map { " (replaces sequence \($0))" } ?? "")
-                + (result.skipped.isEmpty ? "" : "; skipped: \(result.skipped.joined(separator: "; "))")
+                + (result.skipped.isEmpty ? "" : "; \(result.skipped.count) skipped:" + result.skipped.map { "\n  - \($0)" }.joined())
         }
     }
 

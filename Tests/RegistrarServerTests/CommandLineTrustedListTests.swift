@@ -42,7 +42,7 @@ import Testing
         #expect(
             first.status == 0 && first.output == "ZZ sequence 7: imported, 2 anchors added, 0 removed\n", "\(first.output)\(first.errors)")
         #expect(first.errors.contains("ZZ sequence 7 (zz-7.xml): signature verified"))
-        let imported = try await anchors()
+        let imported = try await anchors().filter { $0.source.kind == .trustedList }
         #expect(Set(imported.map(\.purpose)) == [.qwac, .qseal])
         #expect(imported.allSatisfy { $0.source.trustedList?.list == "ZZ" && $0.source.trustedList?.sequenceNumber == 7 })
         #expect(
@@ -132,8 +132,7 @@ import Testing
 
     /// Germany's gematik list is signed with ECDSA on brainpoolP256r1: the pinned signer and the signature
     /// are read by OpenSSL, and xmlsec1 (not Registrar) agrees the signature holds. Its services' own
-    /// brainpool certificates cannot become anchors yet (chain validation uses swift-certificates), and
-    /// the import says so for each instead of failing.
+    /// brainpool certificates become anchors (carried, their chains validated by OpenSSL), byte for byte.
     @Test func aListSignedOnABrainpoolCurveVerifies() async throws {
         #expect(try await registrar(["init"]).status == 0)
         let reference = try ReferenceData.folder(packageRoot: Witness.packageRoot).appending(path: "trusted-lists")
@@ -146,10 +145,28 @@ import Testing
                 "http://uri.etsi.org/01903/v1.3.2#:SignedProperties", list,
             ])
         #expect(witness.status == 0, "xmlsec1: \(witness.errors)")
-        let result = try await registrar(["trust", "import-tsl", list, "--signer", signer, "--json"])
+        // Its CA services are CA/PKC, "in accord" (TSL version 3), not the default CA/QC "granted".
+        let result = try await registrar([
+            "trust", "import-tsl", list, "--signer", signer, "--service-type", "CA/PKC", "--status", "inaccord", "--purpose", "signing",
+        ])
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.errors.contains("signature verified"), "\(result.errors)")
         #expect(!result.errors.contains("not a parseable X.509 certificate"))
+        #expect(!result.output.contains("cannot be read"), "no service is skipped for its key: \(result.output)")
+        #expect(result.output.contains("skipped:\n  - "), "one skipped service a line: \(result.output.prefix(300))")
+        let imported = try await anchors().filter { $0.source.kind == .trustedList }
+        #expect(!imported.isEmpty, "the list's brainpool CA certificates are anchors")
+        let openssl = try OpenSSLCommand()
+        var brainpool = 0
+        for anchor in imported {
+            try openssl.write("anchor.pem", anchor.certificatePEM)
+            let text = try await openssl.require(["x509", "-in", "anchor.pem", "-noout", "-text", "-fingerprint", "-sha256"]).output
+            if text.contains("brainpoolP") { brainpool += 1 }
+            #expect(
+                text.replacingOccurrences(of: ":", with: "").lowercased().contains(anchor.sha256Fingerprint),
+                "the anchor is the list's certificate byte for byte")
+        }
+        #expect(brainpool > 0, "some of the list's CAs have brainpool keys and are anchors")
 
         let wrongSigner = try await registrar(
             ["trust", "import-tsl", list, "--signer", reference.appending(path: "certs/ie-tl.signer.pem").path])

@@ -4,7 +4,8 @@ import PKI
 
 /// An eIDAS qualified trust service provider made by openssl, not by Registrar: its root, and a QWAC
 /// with a critical qcStatements extension (QcCompliance, QcType web, PSD2 roles) for a PSD2 payment firm.
-/// `rsassaPSS` makes both RSA certificates signed with RSASSA-PSS, as some QTSPs sign theirs.
+/// `rsassaPSS` makes both RSA certificates signed with RSASSA-PSS, as some QTSPs sign theirs; `curve`
+/// names the EC curve otherwise (German QTSPs use brainpoolP256r1).
 struct ForeignQTSP {
     let rootPEM: String
     let qwacPEM: String
@@ -13,8 +14,8 @@ struct ForeignQTSP {
         isQualified: true, types: [.website],
         psd2: PSD2Attributes(roles: [.accountInformation], authorityName: "Central Bank of Ireland", authorityID: "IE-CBI"))
 
-    static func make(with openssl: OpenSSLCommand, rsassaPSS: Bool = false) async throws -> ForeignQTSP {
-        let ec = rsassaPSS ? ["-newkey", "rsa:2048", "-nodes"] : ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    static func make(with openssl: OpenSSLCommand, rsassaPSS: Bool = false, curve: String = "P-256") async throws -> ForeignQTSP {
+        let ec = rsassaPSS ? ["-newkey", "rsa:2048", "-nodes"] : ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:\(curve)", "-nodes"]
         let signing = rsassaPSS ? OpenSSLCommand.rsassaPSSSigning : []
         try await openssl.require(
             ["req", "-x509"] + ec + [

@@ -66,6 +66,29 @@ import Testing
         }
     }
 
+    /// A QTSP whose root and QWAC hold brainpoolP256r1 keys (as German QTSPs issue them): an operator adds
+    /// the root, and the QWAC validates (OpenSSL checks the signatures), its eIDAS fields read.
+    @Test func aBrainpoolQWACValidatesUnderItsBrainpoolQTSP() async throws {
+        try await LiveDirectory.run { live in
+            let openssl = try OpenSSLCommand()
+            let qtsp = try await ForeignQTSP.make(with: openssl, curve: "brainpoolP256r1")
+            let added = try await live.request(
+                .post, "/trust-anchors?purpose=qwac", token: live.credentials.operatorToken, body: Data(qtsp.rootPEM.utf8),
+                contentType: "application/x-pem-file")
+            #expect(added.status == .created, "\(added.text)")
+            let anchor = try added.json(TrustAnchor.self)
+            let fingerprint = try await openssl.require(["x509", "-in", "qtsp.pem", "-noout", "-fingerprint", "-sha256"]).output
+            #expect(fingerprint.replacingOccurrences(of: ":", with: "").lowercased().contains(anchor.sha256Fingerprint))
+            let report = try await live.request(
+                .post, "/certificates/validate", token: live.credentials.providerToken, body: Data(qtsp.qwacPEM.utf8),
+                contentType: "application/x-pem-file"
+            ).json(CertificateReport.self)
+            #expect(report.valid && report.type == .qwac, "\(report.problems)")
+            #expect(report.qcStatements == ForeignQTSP.statements && report.signatureAlgorithm == "ecdsaWithSHA256")
+            #expect(report.chain.count == 2)
+        }
+    }
+
     @Test func hostileCertificateInputGetsProblemsAndWritesNothing() async throws {
         try await LiveDirectory.run { live in
             let openssl = try OpenSSLCommand()
