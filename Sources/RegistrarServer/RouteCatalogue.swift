@@ -17,16 +17,21 @@ public final class RouteCatalogue: Sendable {
 
     public var routes: [Route] { storage }
 
+    /// The methods of the path's route as the router resolves it: where a literal segment and a parameter
+    /// both match (`/certificates/validate` and `/certificates/{serialNumber}`), the literal wins, so the
+    /// parameter route's methods are not the path's.
     func methods(matching path: String) -> Set<HTTPRequest.Method> {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        var best: [Bool] = []
         var methods: Set<HTTPRequest.Method> = []
         for route in storage {
             let template = route.path.split(separator: "/", omittingEmptySubsequences: false)
-            guard template.count == segments.count else { continue }
-            if zip(template, segments).allSatisfy({ $0.first == "{" || $0 == $1 }) {
-                methods.insert(route.method)
-                if route.method == .get { methods.insert(.head) }
-            }
+            guard template.count == segments.count, zip(template, segments).allSatisfy({ $0.first == "{" || $0 == $1 }) else { continue }
+            let literals = template.map { $0.first != "{" }
+            if literals.lexicographicallyPrecedes(best, by: { !$0 && $1 }) { continue }
+            if best.lexicographicallyPrecedes(literals, by: { !$0 && $1 }) || best.isEmpty { (best, methods) = (literals, []) }
+            methods.insert(route.method)
+            if route.method == .get { methods.insert(.head) }
         }
         return methods
     }

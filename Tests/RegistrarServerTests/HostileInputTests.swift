@@ -28,6 +28,10 @@ import Testing
             let wrongMethod = try await live.request(.delete, "/jwks")
             try expectProblem(wrongMethod, .methodNotAllowed, code: "method_not_allowed")
             #expect(wrongMethod.headers[.allow] == "GET, HEAD")
+            // The router takes a literal segment over a parameter: GET /certificates/{serialNumber} is not this path's.
+            let literal = try await live.request(.get, "/certificates/validate", token: token)
+            try expectProblem(literal, .methodNotAllowed, code: "method_not_allowed")
+            #expect(literal.headers[.allow] == "POST")
             try expectProblem(
                 try await live.send(.post, "/organisations", json: "{\"legalName\":", token: token), .badRequest, code: "invalid_json")
             try expectProblem(

@@ -55,10 +55,10 @@ enum ConsoleRoutes {
         registerOperatorActions(on: &routes, runtime: runtime)
 
         routes.add(.get, "/console/operator") { request, _ in
+            let after = try ListingQuery.auditCursor(request.uri.queryParameters)
             guard let caller = try await ConsoleSession.signedInOperator(request, runtime: runtime) else {
                 return redirect(to: "/console/sign-in", cookie: nil)
             }
-            let after = try ListingQuery.auditCursor(request.uri.queryParameters)
             let pageSize = 100
             return privatePage(
                 OperatorPages.overview(
