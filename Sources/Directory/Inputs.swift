@@ -196,12 +196,13 @@ public enum InputRules {
         else { throw DirectoryError.invalidInput("\(field) must be an absolute https URI without a fragment") }
     }
 
-    /// FAPI: redirect URIs are https, absolute, without fragment, and never point at localhost.
+    /// FAPI: redirect URIs are https, absolute, without fragment, and never point at the local machine
+    /// (`RedirectURIRule`, which the registration role applies too).
     public static func requireRedirectURI(_ value: String) throws {
-        try requireHTTPSURI(value, field: "redirectUris[]")
-        let host = URLComponents(string: value)?.host?.lowercased() ?? ""
-        if host == "localhost" || host.hasSuffix(".localhost") || host.hasPrefix("127.") || host == "[::1]" || host == "::1" {
-            throw DirectoryError.invalidInput("redirectUris[]: \(value) points at the local machine")
+        switch RedirectURIRule.refusal(of: value) {
+        case nil: return
+        case .notAbsoluteHTTPS: throw DirectoryError.invalidInput("redirectUris[] must be an absolute https URI without a fragment")
+        case .localMachine: throw DirectoryError.invalidInput("redirectUris[]: \(value.prefix(200)) points at the local machine")
         }
     }
 }

@@ -18,23 +18,17 @@ public enum MetadataChecks {
                 return
             }
             for uri in requested {
-                guard let url = URLComponents(string: uri), url.scheme == "https", let host = url.host, !host.isEmpty, url.fragment == nil
-                else {
+                switch RedirectURIRule.refusal(of: uri) {
+                case .notAbsoluteHTTPS?:
                     throw OAuthError.invalidRedirectURI("redirect URI \(uri.prefix(200)) is not an absolute https URI without a fragment")
-                }
-                guard !isLoopback(host) else {
-                    throw OAuthError.invalidRedirectURI("redirect URI \(uri.prefix(200)) points at a loopback host")
+                case .localMachine?: throw OAuthError.invalidRedirectURI("redirect URI \(uri.prefix(200)) points at a loopback host")
+                case nil: break
                 }
                 guard ssa.redirectURIs.contains(uri) else {
                     throw OAuthError.invalidRedirectURI("redirect URI \(uri.prefix(200)) is not among the software statement's")
                 }
             }
         }
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]."))
-        return name == "localhost" || name.hasSuffix(".localhost") || name.hasPrefix("127.") || name == "::1" || name == "0.0.0.0"
     }
 
     /// Keys by reference only: `jwks` by value is refused; a `jwks_uri` must be the SSA's.
