@@ -19,6 +19,8 @@ public struct ClientAssertionRules: Sendable {
 
     public init(audiences: Set<String>) { self.audiences = audiences }
 
+    private var time: JWTTimeRules { JWTTimeRules(clockSkew: clockSkew) }
+
     public static let assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
     public func check(_ claims: RegisteredClaims, clientID: String, at now: Date) throws {
@@ -39,7 +41,7 @@ public struct ClientAssertionRules: Sendable {
 
     /// RFC 7523 §3 item 3.
     public func audienceNamesThisServer(_ claims: RegisteredClaims) throws {
-        guard claims.audience.contains(where: audiences.contains) else {
+        guard claims.isAddressed(to: audiences) else {
             throw OAuthError.invalidClient(
                 "the client assertion's aud must name this server (\(audiences.sorted().joined(separator: " or ")))")
         }
@@ -47,12 +49,12 @@ public struct ClientAssertionRules: Sendable {
 
     /// RFC 7523 §3 item 4.
     public func notExpired(_ claims: RegisteredClaims, at now: Date) throws {
-        guard let expiry = claims.expiresAt else { throw OAuthError.invalidClient("the client assertion has no exp") }
-        guard expiry.timeIntervalSince(now) > -clockSkew else { throw OAuthError.invalidClient("the client assertion has expired") }
+        guard claims.expiresAt != nil else { throw OAuthError.invalidClient("the client assertion has no exp") }
+        guard time.isUnexpired(claims.expiresAt, at: now) else { throw OAuthError.invalidClient("the client assertion has expired") }
     }
 
     public func lifetimeIsShort(_ claims: RegisteredClaims, at now: Date) throws {
-        guard let expiry = claims.expiresAt, expiry.timeIntervalSince(now) <= maximumLifetime + clockSkew else {
+        guard time.isShortLived(claims.expiresAt, lifetime: maximumLifetime, at: now) else {
             throw OAuthError.invalidClient("the client assertion's exp is more than \(Int(maximumLifetime)) seconds ahead")
         }
     }
@@ -60,7 +62,7 @@ public struct ClientAssertionRules: Sendable {
     /// RFC 7523 §3 items 5 and 6: `nbf` and `iat`, when present, are not in the future.
     public func notUsedBeforeItsTime(_ claims: RegisteredClaims, at now: Date) throws {
         for (name, date) in [("nbf", claims.notBefore), ("iat", claims.issuedAt)] {
-            if let date, date.timeIntervalSince(now) > clockSkew {
+            if !time.isNotInTheFuture(date, at: now) {
                 throw OAuthError.invalidClient("the client assertion's \(name) is in the future")
             }
         }

@@ -54,6 +54,8 @@ public struct RegistrationSettings: Sendable {
     public var registrationEndpoint: String
     public var profile: RegistrationProfile
     public var clockSkew: TimeInterval = 30
+    /// The JWT time rules with this tolerance (request JWTs, SSAs).
+    var time: JWTTimeRules { JWTTimeRules(clockSkew: clockSkew) }
     /// A request JWT's `exp` may be at most this far ahead.
     public var maximumRequestLifetime: TimeInterval = 3600
     /// RFC 7592 PUT issues a new registration access token when on.

@@ -34,17 +34,17 @@ public enum RequestChecks {
         guard claims.issuer == ssa.softwareID else {
             throw OAuthError.invalidClientMetadata("the request JWT's iss must be the software_id \(ssa.softwareID ?? "")")
         }
-        guard claims.audience.contains(where: settings.audiences.contains) else {
+        guard claims.isAddressed(to: settings.audiences) else {
             throw OAuthError.invalidClientMetadata("the request JWT's aud must be this server's issuer \(settings.issuer)")
         }
-        guard let expiry = claims.expiresAt, expiry.timeIntervalSince(context.now) > -settings.clockSkew else {
+        guard settings.time.isUnexpired(claims.expiresAt, at: context.now) else {
             throw OAuthError.invalidClientMetadata("the request JWT has expired or has no exp")
         }
-        guard expiry.timeIntervalSince(context.now) <= settings.maximumRequestLifetime + settings.clockSkew else {
+        guard settings.time.isShortLived(claims.expiresAt, lifetime: settings.maximumRequestLifetime, at: context.now) else {
             throw OAuthError.invalidClientMetadata(
                 "the request JWT's exp is more than \(Int(settings.maximumRequestLifetime)) seconds ahead")
         }
-        if let issued = claims.issuedAt, issued.timeIntervalSince(context.now) > settings.clockSkew {
+        guard settings.time.isNotInTheFuture(claims.issuedAt, at: context.now) else {
             throw OAuthError.invalidClientMetadata("the request JWT's iat is in the future")
         }
     }

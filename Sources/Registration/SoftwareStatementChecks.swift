@@ -58,7 +58,7 @@ public enum SoftwareStatementChecks {
     public static let notExpired = RegistrationCheck("software statement not expired") { context, _ in
         let ssa = try context.requireSSA()
         guard let expiry = ssa.expiresAt else { throw OAuthError.invalidSoftwareStatement("the software statement has no exp") }
-        guard expiry.timeIntervalSince(context.now) > -context.settings.clockSkew else {
+        guard context.settings.time.isUnexpired(expiry, at: context.now) else {
             throw OAuthError.invalidSoftwareStatement("the software statement expired at \(Int(expiry.timeIntervalSince1970))")
         }
     }
@@ -68,10 +68,10 @@ public enum SoftwareStatementChecks {
         RegistrationCheck("software statement issued within \(Int(seconds)) seconds") { context, _ in
             let ssa = try context.requireSSA()
             guard let issued = ssa.issuedAt else { throw OAuthError.invalidSoftwareStatement("the software statement has no iat") }
-            let age = context.now.timeIntervalSince(issued)
-            guard age <= seconds + context.settings.clockSkew, age >= -context.settings.clockSkew else {
+            guard context.settings.time.isIssued(issued, within: seconds, at: context.now) else {
                 throw OAuthError.invalidSoftwareStatement(
-                    "the software statement was issued \(Int(age)) seconds ago; at most \(Int(seconds)) are accepted")
+                    "the software statement was issued \(Int(context.now.timeIntervalSince(issued))) seconds ago; at most \(Int(seconds)) are accepted"
+                )
             }
         }
     }
@@ -79,7 +79,7 @@ public enum SoftwareStatementChecks {
     /// UK: `iat` present and not in the future.
     public static let issuedInThePast = RegistrationCheck("software statement issued in the past") { context, _ in
         let ssa = try context.requireSSA()
-        guard let issued = ssa.issuedAt, issued.timeIntervalSince(context.now) <= context.settings.clockSkew else {
+        guard ssa.issuedAt != nil, context.settings.time.isNotInTheFuture(ssa.issuedAt, at: context.now) else {
             throw OAuthError.invalidSoftwareStatement("the software statement's iat is missing or in the future")
         }
     }
