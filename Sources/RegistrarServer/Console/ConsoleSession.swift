@@ -59,25 +59,15 @@ enum ConsoleSession {
         return "\(scheme)://\(host)" + (components.port.map { $0 == defaultPort ? "" : ":\($0)" } ?? "")
     }
 
-    /// The value of one cookie among `Cookie` header lines (RFC 6265 §5.4: `name=value` pairs split by `; `).
+    /// The value of one cookie among `Cookie` header lines (RFC 6265 §5.4), as Hummingbird reads them.
     static func cookie(named name: String, in headers: [String]) -> String? {
-        for line in headers {
-            for pair in line.split(separator: ";") {
-                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0] == name { return String(parts[1]) }
-            }
-        }
-        return nil
+        Cookies(from: headers)[name]?.value
     }
 
-    /// One field of an `application/x-www-form-urlencoded` body (the HTML form's encoding).
+    /// One field of an `application/x-www-form-urlencoded` body (the HTML form's encoding); the first
+    /// when it is sent twice.
     static func formField(_ name: String, in body: Data) -> String? {
-        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, parts[0] == name else { continue }
-            return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-        }
-        return nil
+        FormEncoding.pairs(body)?.first { $0.name == name }?.value
     }
 
     /// API token secrets are short runs of letters, digits, `_` and `-`: anything else is not one, and is

@@ -32,25 +32,35 @@ enum TokenRoutes {
     }
 }
 
-/// `application/x-www-form-urlencoded` bodies (the WHATWG URL standard's parser), with RFC 6749 §3.2's
-/// rules: an empty value counts as absent, and a parameter sent twice is an invalid request.
-enum FormBody {
-    static func parse(_ body: Data) throws -> [String: String] {
-        var fields: [String: String] = [:]
+/// `application/x-www-form-urlencoded` bodies, the HTML form's encoding (WHATWG URL standard): `+` is a
+/// space and `%XX` a byte; nil for a body that does not decode. The token endpoint and the console read
+/// their forms with it.
+enum FormEncoding {
+    static func pairs(_ body: Data) -> [(name: String, value: String)]? {
+        var pairs: [(name: String, value: String)] = []
         for pair in body.split(separator: UInt8(ascii: "&")) where !pair.isEmpty {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : Data()[...]) else {
-                throw OAuthError.invalidRequest("the request body is not valid form encoding")
-            }
-            guard !value.isEmpty else { continue }
+            guard let name = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : Data()[...]) else { return nil }
+            pairs.append((name, value))
+        }
+        return pairs
+    }
+
+    private static func decode(_ bytes: Data.SubSequence) -> String? {
+        String(decoding: bytes.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self).removingPercentEncoding
+    }
+}
+
+/// A token request's form with RFC 6749 §3.2's rules: an empty value counts as absent, and a parameter
+/// sent twice is an invalid request.
+enum FormBody {
+    static func parse(_ body: Data) throws -> [String: String] {
+        guard let pairs = FormEncoding.pairs(body) else { throw OAuthError.invalidRequest("the request body is not valid form encoding") }
+        var fields: [String: String] = [:]
+        for (name, value) in pairs where !value.isEmpty {
             guard fields[name] == nil else { throw OAuthError.invalidRequest("the parameter \(name.prefix(64)) is sent more than once") }
             fields[name] = value
         }
         return fields
-    }
-
-    private static func decode(_ bytes: Data.SubSequence) -> String? {
-        let text = String(decoding: bytes.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
-        return text.removingPercentEncoding
     }
 }
