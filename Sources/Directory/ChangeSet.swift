@@ -5,9 +5,8 @@ import Foundation
 ///
 /// ```swift
 /// var changes = ChangeSet(actor: caller.auditName)
-/// try changes.insert(organisation)
-/// try changes.update(software, readAt: stored.revision)
-/// changes.audit("organisation.create", organisation, before: nil, after: organisation)
+/// try changes.insert(organisation, auditedAs: "organisation.create")
+/// try changes.update(software, readAt: stored.revision, auditedAs: "software.status", before: stored.record)
 /// try await store.apply(changes)
 /// ```
 public struct ChangeSet: Sendable {
@@ -88,6 +87,21 @@ public struct ChangeSet: Sendable {
 
     public mutating func delete<R: StoredRecord>(_ record: Stored<R>) {
         writes.append(.delete(R.collection, id: record.record.id, expectedRevision: record.revision))
+    }
+
+    /// Deletes a record and audits it, the record as it was before.
+    public mutating func delete<R: StoredRecord>(_ record: Stored<R>, auditedAs action: String) {
+        delete(record)
+        audit(action, subject: record.record, before: record.record, after: nil)
+    }
+
+    /// Inserts a record, or updates it when it was read before (`previous`), and audits either.
+    public mutating func upsert<R: StoredRecord>(_ record: R, previous: Stored<R>?, auditedAs action: String) throws {
+        if let previous {
+            try update(record, readAt: previous.revision, auditedAs: action, before: previous.record)
+        } else {
+            try insert(record, auditedAs: action)
+        }
     }
 
     /// Records an audit event; `before` and `after` are the whole record as JSON, with secrets already

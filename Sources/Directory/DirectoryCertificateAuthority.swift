@@ -45,14 +45,12 @@ public struct DirectoryCertificateAuthority: Sendable {
             let record = CertificateAuthorityRecord(
                 id: id, role: role, certificatePEM: try CertificateBundle.pem(key.certificate),
                 sealedPrivateKey: try encryptionKey.seal(Data(key.privateKeyPEM.utf8), boundTo: id), createdAt: now, updatedAt: now)
-            try changes.insert(record)
-            changes.audit("certificate-authority.create", subject: record, before: nil, after: record)
+            try changes.insert(record, auditedAs: "certificate-authority.create")
         }
         for purpose in [CertificatePurpose.transport, .signing] {
             let anchor = try TrustAnchorRegistry.anchor(
                 for: root.certificate, purpose: purpose, label: Self.rootName, source: .init(kind: .directory), at: now)
-            try changes.insert(anchor)
-            changes.audit("trust-anchor.add", subject: anchor, before: nil, after: anchor)
+            try changes.insert(anchor, auditedAs: "trust-anchor.add")
         }
         do { try await store.apply(changes) } catch StoreError.duplicate {
             // Another node created the CA at the same moment; theirs stands.

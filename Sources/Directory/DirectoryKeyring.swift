@@ -35,8 +35,7 @@ public struct DirectoryKeyring: Sendable {
         var changes = ChangeSet(actor: caller.auditName, at: now)
         for state in [DirectorySigningKey.State.current, .next] {
             let key = try makeKey(algorithm: algorithm, state: state, at: now)
-            try changes.insert(key)
-            changes.audit("signing-key.create", subject: key, before: nil, after: key)
+            try changes.insert(key, auditedAs: "signing-key.create")
         }
         try await store.apply(changes)
     }
@@ -58,12 +57,10 @@ public struct DirectoryKeyring: Sendable {
             promoted = try change(next, to: .current, at: now, in: &changes)
         } else {
             promoted = try makeKey(algorithm: algorithm, state: .current, at: now)
-            try changes.insert(promoted)
-            changes.audit("signing-key.create", subject: promoted, before: nil, after: promoted)
+            try changes.insert(promoted, auditedAs: "signing-key.create")
         }
         let fresh = try makeKey(algorithm: algorithm, state: .next, at: now)
-        try changes.insert(fresh)
-        changes.audit("signing-key.create", subject: fresh, before: nil, after: fresh)
+        try changes.insert(fresh, auditedAs: "signing-key.create")
         try await store.apply(changes)
         return (promoted, fresh)
     }
@@ -121,8 +118,7 @@ public struct DirectoryKeyring: Sendable {
         updated.updatedAt = now
         if state == .current { updated.activatedAt = now }
         if state == .retired { updated.retiredAt = now }
-        try changes.update(updated, readAt: stored.revision)
-        changes.audit("signing-key.\(state.rawValue)", subject: updated, before: stored.record, after: updated)
+        try changes.update(updated, readAt: stored.revision, auditedAs: "signing-key.\(state.rawValue)", before: stored.record)
         return updated
     }
 }

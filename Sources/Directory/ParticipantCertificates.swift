@@ -46,14 +46,12 @@ public struct ParticipantCertificates: Sendable {
         let certificate = try issuer.issue(request, now: now)
         let issued = try record(for: certificate, purpose: purpose, software: software, at: now)
         var changes = ChangeSet(actor: caller.auditName, at: now)
-        try changes.insert(issued)
-        changes.audit("certificate.issue", subject: issued, before: nil, after: issued)
+        try changes.insert(issued, auditedAs: "certificate.issue")
         let key = ParticipantKey(
             owner: .software, ownerIdentifier: softwareID, organisationID: organisationID,
             jwk: try jwk(for: certificate, issuedBy: issuer.authority.certificate, record: issued),
             at: now)
-        try changes.insert(key)
-        changes.audit("key.add", subject: key, before: nil, after: key)
+        try changes.insert(key, auditedAs: "key.add")
         try await directory.apply(changes)
         return issued
     }
@@ -74,13 +72,11 @@ public struct ParticipantCertificates: Sendable {
         revoked.revokedAt = now
         revoked.updatedAt = now
         var changes = ChangeSet(actor: caller.auditName, at: now)
-        try changes.update(revoked, readAt: stored.revision)
-        changes.audit("certificate.revoke", subject: revoked, before: stored.record, after: revoked)
+        try changes.update(revoked, readAt: stored.revision, auditedAs: "certificate.revoke", before: stored.record)
         let keyID = ParticipantKey.identifier(ownerIdentifier: revoked.softwareID, kid: revoked.x5tS256)
         if let key = try await store.record(ParticipantKey.self, id: keyID), key.record.status == .active {
             let revokedKey = key.record.revoked(reason: reason.rawValue, at: now)
-            try changes.update(revokedKey, readAt: key.revision)
-            changes.audit("key.revoke", subject: revokedKey, before: key.record, after: revokedKey)
+            try changes.update(revokedKey, readAt: key.revision, auditedAs: "key.revoke", before: key.record)
         }
         try await directory.apply(changes)
         return revoked

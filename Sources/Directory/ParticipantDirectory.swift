@@ -33,8 +33,7 @@ public struct ParticipantDirectory: Sendable {
             id: RecordIdentifier.make(), legalName: input.legalName, registrationNumber: input.registrationNumber, country: input.country,
             contacts: input.contacts ?? [], authorityClaims: input.authorityClaims ?? [], createdAt: now, updatedAt: now)
         var changes = ChangeSet(actor: caller.auditName, at: now)
-        try changes.insert(organisation)
-        changes.audit("organisation.create", subject: organisation, before: nil, after: organisation)
+        try changes.insert(organisation, auditedAs: "organisation.create")
         try await apply(changes)
         return organisation
     }
@@ -71,16 +70,14 @@ public struct ParticipantDirectory: Sendable {
         var updated = stored.record
         updated.status = next
         updated.updatedAt = now
-        try changes.update(updated, readAt: stored.revision)
-        changes.audit("organisation.status", subject: updated, before: stored.record, after: updated)
+        try changes.update(updated, readAt: stored.revision, auditedAs: "organisation.status", before: stored.record)
         for software in try await store.records(SoftwareStatement.self, ownerID: id) {
             guard let cascaded = StatusLifecycle.cascade(next, to: software.record) else { continue }
             var changed = software.record
             changed.status = cascaded
             changed.inactivatedByOrganisationStatus = cascaded == .inactive
             changed.updatedAt = now
-            try changes.update(changed, readAt: software.revision)
-            changes.audit("software.status.cascade", subject: changed, before: software.record, after: changed)
+            try changes.update(changed, readAt: software.revision, auditedAs: "software.status.cascade", before: software.record)
         }
         try await apply(changes)
         return updated
@@ -107,8 +104,7 @@ public struct ParticipantDirectory: Sendable {
             revocationURI: input.revocationUri, recipientBaseURI: input.recipientBaseUri, roles: input.roles ?? [], createdAt: now,
             updatedAt: now)
         var changes = ChangeSet(actor: caller.auditName, at: now)
-        try changes.insert(software)
-        changes.audit("software.create", subject: software, before: nil, after: software)
+        try changes.insert(software, auditedAs: "software.create")
         try await apply(changes)
         return software
     }
@@ -139,8 +135,7 @@ public struct ParticipantDirectory: Sendable {
         updated.inactivatedByOrganisationStatus = false
         updated.updatedAt = now
         var changes = ChangeSet(actor: caller.auditName, at: now)
-        try changes.update(updated, readAt: stored.revision)
-        changes.audit("software.status", subject: updated, before: stored.record, after: updated)
+        try changes.update(updated, readAt: stored.revision, auditedAs: "software.status", before: stored.record)
         try await apply(changes)
         return updated
     }
@@ -167,8 +162,7 @@ public struct ParticipantDirectory: Sendable {
             },
             createdAt: now, updatedAt: now)
         var changes = ChangeSet(actor: caller.auditName, at: now)
-        try changes.insert(server)
-        changes.audit("authorisation-server.create", subject: server, before: nil, after: server)
+        try changes.insert(server, auditedAs: "authorisation-server.create")
         try await apply(changes)
         return server
     }
@@ -211,8 +205,7 @@ public struct ParticipantDirectory: Sendable {
         let key = ParticipantKey(
             owner: ownerKind, ownerIdentifier: owner.identifier, organisationID: owner.organisationID, jwk: jwk, at: now)
         var changes = ChangeSet(actor: caller.auditName, at: now)
-        try changes.insert(key)
-        changes.audit("key.add", subject: key, before: nil, after: key)
+        try changes.insert(key, auditedAs: "key.add")
         do {
             try await apply(changes)
         } catch DirectoryError.conflict {
@@ -233,8 +226,7 @@ public struct ParticipantDirectory: Sendable {
         let now = clock()
         let revoked = stored.record.revoked(reason: reason, at: now)
         var changes = ChangeSet(actor: caller.auditName, at: now)
-        try changes.update(revoked, readAt: stored.revision)
-        changes.audit("key.revoke", subject: revoked, before: stored.record, after: revoked)
+        try changes.update(revoked, readAt: stored.revision, auditedAs: "key.revoke", before: stored.record)
         try await apply(changes)
         return revoked
     }
@@ -261,8 +253,7 @@ public struct ParticipantDirectory: Sendable {
         let now = clock()
         let issued = APIToken.issue(role: role, organisationID: organisationID, label: label, at: now)
         var changes = ChangeSet(actor: caller.auditName, at: now)
-        try changes.insert(issued.token)
-        changes.audit("token.create", subject: issued.token, before: nil, after: issued.token)
+        try changes.insert(issued.token, auditedAs: "token.create")
         try await apply(changes)
         return issued
     }
@@ -297,8 +288,7 @@ public struct ParticipantDirectory: Sendable {
             stored = only
         }
         var changes = ChangeSet(actor: caller.auditName, at: clock())
-        changes.delete(stored)
-        changes.audit("token.revoke", subject: stored.record, before: stored.record, after: nil)
+        changes.delete(stored, auditedAs: "token.revoke")
         try await apply(changes)
         return stored.record
     }

@@ -37,8 +37,7 @@ public struct TrustAnchorRegistry: Sendable {
         let anchor = try Self.anchor(
             for: certificate, purpose: purpose, label: label ?? certificate.subject.description, source: .init(kind: .manual), at: now)
         var changes = ChangeSet(actor: caller.auditName, at: now)
-        try changes.insert(anchor)
-        changes.audit("trust-anchor.add", subject: anchor, before: nil, after: anchor)
+        try changes.insert(anchor, auditedAs: "trust-anchor.add")
         do { try await store.apply(changes) } catch StoreError.duplicate {
             throw DirectoryError.conflict("this certificate is already a \(purpose.rawValue) anchor (\(anchor.id))")
         }
@@ -65,8 +64,7 @@ public struct TrustAnchorRegistry: Sendable {
             throw DirectoryError.notFound("no trust anchor \(id)")
         }
         var changes = ChangeSet(actor: caller.auditName, at: clock())
-        changes.delete(stored)
-        changes.audit("trust-anchor.remove", subject: stored.record, before: stored.record, after: nil)
+        changes.delete(stored, auditedAs: "trust-anchor.remove")
         try await store.apply(changes)
         return stored.record
     }

@@ -116,8 +116,7 @@ public struct TrustedListImporter: Sendable {
             signerSHA256Fingerprint: CertificateBundle.sha256Fingerprint(der: verified.signer).lowercaseHex,
             serviceTypes: options.serviceTypes.sorted(),
             statuses: options.statuses.sorted(), anchorIDs: anchors.map(\.id), createdAt: previous?.record.createdAt ?? now, updatedAt: now)
-        if let previous { try changes.update(record, readAt: previous.revision) } else { try changes.insert(record) }
-        changes.audit("trusted-list.import", subject: record, before: previous?.record, after: record)
+        try changes.upsert(record, previous: previous, auditedAs: "trusted-list.import")
         do { try await store.apply(changes) } catch StoreError.duplicate {
             throw DirectoryError.conflict("\(list.identity) was imported by someone else at the same moment; run the import again")
         }

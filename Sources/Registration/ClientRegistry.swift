@@ -103,10 +103,9 @@ public struct ClientRegistry: Sendable {
     public func delete(_ clientID: String, token: String?, certificate: Certificate?, at now: Date) async throws {
         let stored = try await authorise(clientID, token: token, certificate: certificate, at: now)
         var changes = ChangeSet(actor: "software:\(stored.record.softwareID)", at: now)
-        changes.delete(stored)
+        changes.delete(stored, auditedAs: "client.delete")
         for token in try await store.records(RegistrationAccessToken.self, ownerID: clientID) { changes.delete(token) }
         for claim in try await store.records(SoftwareRegistration.self, ownerID: clientID) { changes.delete(claim) }
-        changes.audit("client.delete", subject: stored.record, before: stored.record, after: nil)
         try await apply(changes)
     }
 
@@ -154,8 +153,7 @@ public struct ClientRegistry: Sendable {
         else {
             if let presented, presented.record.clientID != clientID || client == nil {
                 var changes = ChangeSet(actor: "registration", at: now)
-                changes.delete(presented)
-                changes.audit("registration-token.revoke", subject: presented.record, before: presented.record, after: nil)
+                changes.delete(presented, auditedAs: "registration-token.revoke")
                 _ = try? await store.apply(changes)
             }
             throw OAuthError.invalidToken("the registration access token is not valid for this client")

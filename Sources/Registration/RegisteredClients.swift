@@ -114,7 +114,8 @@ public struct RegisteredClients: Sendable {
         updated.status = status
         updated.updatedAt = now
         var changes = ChangeSet(actor: caller.auditName, at: now)
-        try changes.update(updated, readAt: stored.revision)
+        try changes.update(
+            updated, readAt: stored.revision, auditedAs: status == .disabled ? "client.disable" : "client.enable", before: stored.record)
         // A software with one registration: enabling this client takes the registration back, unless
         // another active client of the software holds it now.
         if status == .active, try await store.record(SoftwareRegistration.self, id: updated.softwareID) != nil {
@@ -124,7 +125,6 @@ public struct RegisteredClients: Sendable {
                 throw DirectoryError.conflict("software \(updated.softwareID) has another active client; disable that one first")
             }
         }
-        changes.audit(status == .disabled ? "client.disable" : "client.enable", subject: updated, before: stored.record, after: updated)
         do { try await store.apply(changes) } catch  where SoftwareRegistration.lostRace(error) {
             throw DirectoryError.conflict("software \(updated.softwareID) was registered again at the same moment; retry")
         }
