@@ -17,7 +17,7 @@ public struct AuditQuery: Sendable, Equatable {
     /// A collection name (`organisations`, `software_statements`, …).
     public var subjectType: String?
     public var subjectID: String?
-    /// Events about any of these records (an organisation and everything it owns: `ParticipantDirectory
+    /// Events about any of these records (an organisation and everything it owns: `AuditTrail
     /// .recordIDs(ofOrganisation:)`).
     public var subjectIDs: [String]?
     /// The actor exactly as recorded (`operator:LABEL`, `software:ID`, `cli:USER`).

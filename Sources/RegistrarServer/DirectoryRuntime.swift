@@ -17,6 +17,8 @@ public final class DirectoryRuntime: Sendable {
     public let configuration: ServerConfiguration
     public let store: any DirectoryStore
     public let directory: ParticipantDirectory
+    public let apiTokens: APITokens
+    public let auditTrail: AuditTrail
     public let keyring: DirectoryKeyring
     public let views: PublishedViews
     public let certificateAuthority: DirectoryCertificateAuthority
@@ -52,6 +54,8 @@ public final class DirectoryRuntime: Sendable {
         self.configuration = configuration
         self.store = store
         self.directory = ParticipantDirectory(store: store, profile: configuration.profile)
+        self.apiTokens = APITokens(store: store)
+        self.auditTrail = AuditTrail(store: store)
         self.keyring = DirectoryKeyring(store: store, encryptionKey: encryptionKey)
         self.views = PublishedViews(store: store)
         self.certificateAuthority = DirectoryCertificateAuthority(
@@ -119,7 +123,7 @@ public final class DirectoryRuntime: Sendable {
         let hash = APIToken.hash(of: secret)
         let revision = currentRevision
         if let known = callers.value(for: hash, at: revision) { return known }
-        guard let caller = try await directory.caller(forTokenHash: hash) else { return nil }
+        guard let caller = try await apiTokens.caller(forTokenHash: hash) else { return nil }
         callers.store(caller, for: hash, at: revision)
         return caller
     }

@@ -120,8 +120,9 @@ public enum SandboxSeed {
             try JOSEJSON.encoder.encode(softwareKey.publicJWK), to: .software(organisationID: provider.id, softwareID: software.id),
             by: caller)
 
-        let operatorToken = try await directory.createToken(role: .operator, organisationID: nil, label: "sandbox operator", by: caller)
-        let providerToken = try await directory.createToken(
+        let tokens = APITokens(store: directory.store)
+        let operatorToken = try await tokens.create(role: .operator, organisationID: nil, label: "sandbox operator", by: caller)
+        let providerToken = try await tokens.create(
             role: .organisation, organisationID: provider.id, label: "sandbox provider", by: caller)
         return Credentials(
             operatorToken: operatorToken.secret, providerToken: providerToken.secret, bankOrganisationID: bank.id,

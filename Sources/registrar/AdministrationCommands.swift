@@ -14,7 +14,7 @@ struct TokensCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withStore(store) { store in
-                let tokens = try await ParticipantDirectory(store: store).tokens(for: .cli)
+                let tokens = try await APITokens(store: store).list(for: .cli)
                 if output.json { return try Output.json(tokens) }
                 Output.table(
                     ["ID", "ROLE", "ORGANISATION", "LABEL", "CREATED"],
@@ -32,7 +32,7 @@ struct TokensCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withStore(store) { store in
-                let token = try await ParticipantDirectory(store: store).revokeToken(id, by: .cli)
+                let token = try await APITokens(store: store).revoke(id, by: .cli)
                 print("token \(token.label) revoked")
             }
         }
@@ -66,7 +66,7 @@ struct TokensCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withStore(store) { store in
-                let issued = try await ParticipantDirectory(store: store).createToken(
+                let issued = try await APITokens(store: store).create(
                     role: role, organisationID: org, label: label, by: .cli)
                 if output.json {
                     var shown = [
@@ -196,10 +196,10 @@ struct AuditCommand: AsyncParsableCommand {
     func run() async throws {
         let query = try failingWithOneLine { try self.query() }
         try await withStore(store) { store in
-            let directory = ParticipantDirectory(store: store)
+            let trail = AuditTrail(store: store)
             var query = query
-            if let organisation { query.subjectIDs = try await directory.recordIDs(ofOrganisation: organisation) }
-            let events = try await directory.auditEvents(matching: query, for: .cli)
+            if let organisation { query.subjectIDs = try await trail.recordIDs(ofOrganisation: organisation) }
+            let events = try await trail.events(matching: query, for: .cli)
             if output.json { return try Output.json(events.map { AuditEventView($0) }) }
             Output.table(
                 ["ID", "AT", "ACTOR", "ACTION", "SUBJECT"],

@@ -282,12 +282,12 @@ struct Init: AsyncParsableCommand {
             ).ensureExists(by: .cli)
             let directory = ParticipantDirectory(store: directoryStore)
             // Running init again checks and completes the set-up; it never mints another "first" token.
-            if try await directory.tokens(for: .cli).contains(where: { $0.role == .operator }) {
+            if try await APITokens(store: directoryStore).list(for: .cli).contains(where: { $0.role == .operator }) {
                 print("Directory already initialised in \(store.location.redacted); its tokens are unchanged.")
                 print("Another operator token: registrar tokens create --operator --label NAME")
                 return
             }
-            let token = try await directory.createToken(role: .operator, organisationID: nil, label: label, by: .cli)
+            let token = try await APITokens(store: directoryStore).create(role: .operator, organisationID: nil, label: label, by: .cli)
             print(
                 "Directory ready in \(store.location.redacted), at \(configuration.publicURL) (profile \(configuration.profile.rawValue)).")
             print("Operator token (shown once, store it safely): \(token.secret)")

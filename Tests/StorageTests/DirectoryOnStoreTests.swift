@@ -33,7 +33,7 @@ import Testing
         // The participant had made this one Inactive itself: reinstatement leaves it alone.
         #expect(try await directory.software(second.id, in: organisation.id).status == .inactive)
 
-        let actions = try await directory.auditEvents(for: .system).map(\.action)
+        let actions = try await AuditTrail(store: directory.store).events(for: .system).map(\.action)
         #expect(actions.filter { $0 == "software.status.cascade" }.count == 2)
         #expect(actions.filter { $0 == "organisation.status" }.count == 2)
         try await directory.store.close()
@@ -58,10 +58,11 @@ import Testing
     func organisationTokensManageOnlyTheirOwnSoftware(backend: StoreBackend) async throws {
         let (directory, organisation, software) = try await seeded(backend)
         let other = try await directory.createOrganisation(NewOrganisation(legalName: "Other", country: "AU"), by: .system)
-        let token = try await directory.createToken(role: .organisation, organisationID: organisation.id, label: "tpp", by: .system)
-        let caller = try #require(try await directory.authenticate(bearer: token.secret))
+        let token = try await APITokens(store: directory.store).create(
+            role: .organisation, organisationID: organisation.id, label: "tpp", by: .system)
+        let caller = try #require(try await APITokens(store: directory.store).authenticate(bearer: token.secret))
         #expect(caller == .organisation(id: organisation.id, label: "tpp"))
-        #expect(try await directory.authenticate(bearer: token.secret + "x") == nil)
+        #expect(try await APITokens(store: directory.store).authenticate(bearer: token.secret + "x") == nil)
 
         try await directory.setSoftwareStatus(software.id, in: organisation.id, to: .inactive, by: caller)
         await #expect(throws: DirectoryError.forbidden("this token is scoped to another organisation")) {
@@ -71,7 +72,7 @@ import Testing
             try await directory.setOrganisationStatus(organisation.id, to: .surrendered, by: caller)
         }
         await #expect(throws: DirectoryError.self) {
-            try await directory.createToken(role: .operator, organisationID: nil, label: "escalate", by: caller)
+            try await APITokens(store: directory.store).create(role: .operator, organisationID: nil, label: "escalate", by: caller)
         }
         try await directory.store.close()
     }
@@ -155,7 +156,7 @@ import Testing
         }
         #expect(try await directory.store.currentRevision() == before + 20)
         #expect(try await directory.softwareStatements(in: organisation.id).count == 21)
-        let revisions = try await directory.auditEvents(afterID: 0, limit: 1000, for: .system).map(\.revision)
+        let revisions = try await AuditTrail(store: directory.store).events(afterID: 0, limit: 1000, for: .system).map(\.revision)
         #expect(Set(revisions.suffix(20)).count == 20)
         try await directory.store.close()
     }

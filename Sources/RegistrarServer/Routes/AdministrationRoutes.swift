@@ -51,7 +51,7 @@ enum AdministrationRoutes {
         routes.add(.post, "/tokens") { request, context in
             let caller = try context.requireOperator()
             let input = try await HTTPExchange.decodeJSON(TokenRequest.self, from: request, limit: limit)
-            let issued = try await directory.createToken(
+            let issued = try await runtime.apiTokens.create(
                 role: input.role, organisationID: input.organisationId, label: input.label, by: caller)
             return try HTTPExchange.json(
                 IssuedToken(
@@ -61,13 +61,13 @@ enum AdministrationRoutes {
         }
 
         routes.add(.get, "/tokens") { request, context in
-            let tokens = try await directory.tokens(for: try context.requireOperator())
+            let tokens = try await runtime.apiTokens.list(for: try context.requireOperator())
             return try ListPage.response(tokens, id: \.id, for: request, runtime: runtime)
         }
 
         routes.add(.delete, "/tokens/{tokenId}") { _, context in
             let caller = try context.requireOperator()
-            try await directory.revokeToken(try HTTPExchange.parameter("tokenId", in: context), by: caller)
+            try await runtime.apiTokens.revoke(try HTTPExchange.parameter("tokenId", in: context), by: caller)
             return Response(status: .noContent)
         }
 
@@ -76,9 +76,9 @@ enum AdministrationRoutes {
             try caller.requireOperator()
             var listing = try AuditListing(request.uri.queryParameters)
             if let organisation = listing.organisation {
-                listing.query.subjectIDs = try await directory.recordIDs(ofOrganisation: organisation)
+                listing.query.subjectIDs = try await runtime.auditTrail.recordIDs(ofOrganisation: organisation)
             }
-            let events = try await directory.auditEvents(matching: listing.query, for: caller)
+            let events = try await runtime.auditTrail.events(matching: listing.query, for: caller)
             return try HTTPExchange.json(
                 events.map { AuditEventView($0) },
                 headers: listing.nextLink(after: events, url: runtime.configuration.publicURL + "/audit-events"))

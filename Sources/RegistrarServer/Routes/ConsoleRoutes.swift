@@ -64,7 +64,7 @@ enum ConsoleRoutes {
                 OperatorPages.overview(
                     operator: caller, organisations: try await runtime.directory.organisations(for: caller),
                     anchors: try await runtime.trust.anchors(for: caller),
-                    events: try await runtime.directory.auditEvents(afterID: after, limit: pageSize, for: caller), after: after,
+                    events: try await runtime.auditTrail.events(afterID: after, limit: pageSize, for: caller), after: after,
                     pageSize: pageSize, directory: directory))
         }
     }
