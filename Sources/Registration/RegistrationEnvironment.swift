@@ -5,7 +5,7 @@ import Synchronization
 
 /// A directory whose SSAs this registration endpoint accepts: the `iss` its SSAs carry and where its
 /// signing keys come from (the local directory's keyring, or a remote directory's JWKS).
-public struct TrustedSSAIssuer: Sendable {
+public struct TrustedDirectory: Sendable {
     public var issuer: String
     /// The keys that may have signed a JWS naming `kid` (nil: all of them).
     public var keys: @Sendable (_ kid: String?) async throws -> [JSONWebKey]
@@ -31,13 +31,13 @@ public protocol ParticipantStatusSource: Sendable {
 /// What the checks consult outside the request: trusted issuers, keystores, statuses, and the replay
 /// store for request-JWT `jti`s.
 public struct RegistrationEnvironment: Sendable {
-    public var issuers: [TrustedSSAIssuer]
+    public var issuers: [TrustedDirectory]
     public var keystores: any SoftwareKeystoreSource
     public var statuses: any ParticipantStatusSource
     public var store: any DirectoryStore
 
     public init(
-        issuers: [TrustedSSAIssuer], keystores: any SoftwareKeystoreSource, statuses: any ParticipantStatusSource, store: any DirectoryStore
+        issuers: [TrustedDirectory], keystores: any SoftwareKeystoreSource, statuses: any ParticipantStatusSource, store: any DirectoryStore
     ) {
         self.issuers = issuers
         self.keystores = keystores

@@ -87,17 +87,17 @@ public struct TrustedDirectories: SoftwareKeystoreSource, ParticipantStatusSourc
             RemoteDocumentCache(fetcher: $0, timing: .statuses, accept: "application/json", parse: SoftwareStatusList.parse)
         }
         var issuers = remote.map { directory in
-            TrustedSSAIssuer(issuer: directory.issuer) { kid in
+            TrustedDirectory(issuer: directory.issuer) { kid in
                 try await Self.fetchKeys(directory.jwksURL, kid: kid, from: keySets, purpose: "the signing keys of \(directory.issuer)")
             }
         }
         if let local {
-            issuers.insert(TrustedSSAIssuer(issuer: local.issuer) { kid in try await local.keys().candidates(forKID: kid) }, at: 0)
+            issuers.insert(TrustedDirectory(issuer: local.issuer) { kid in try await local.keys().candidates(forKID: kid) }, at: 0)
         }
         self.issuers = issuers
     }
 
-    public let issuers: [TrustedSSAIssuer]
+    public let issuers: [TrustedDirectory]
 
     public func keys(at url: String, kid: String?) async throws -> [JSONWebKey] {
         if let local, local.serves(url) { return try await local.keys(at: url, kid: kid) }

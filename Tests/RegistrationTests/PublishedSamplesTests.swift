@@ -34,7 +34,7 @@ import X509
                 issuer: "https://bank.example", registrationEndpoint: "https://bank.example/register", profile: profile),
             now: now)
         let environment = RegistrationEnvironment(
-            issuers: [TrustedSSAIssuer(issuer: issuer) { kid in keys.candidates(forKID: kid) }], keystores: NoKeystores(),
+            issuers: [TrustedDirectory(issuer: issuer) { kid in keys.candidates(forKID: kid) }], keystores: NoKeystores(),
             statuses: NoKeystores(),
             store: try await TemporaryStore.make())
         for check in [SoftwareStatementChecks.present, SoftwareStatementChecks.signedByTrustedIssuer] {
@@ -149,7 +149,7 @@ import X509
             settings: RegistrationSettings(
                 issuer: "https://bank.example", registrationEndpoint: "https://bank.example/register", profile: .ofb),
             environment: RegistrationEnvironment(
-                issuers: [TrustedSSAIssuer(issuer: issuer) { _ in keys }], keystores: NoKeystores(), statuses: EveryoneActive(),
+                issuers: [TrustedDirectory(issuer: issuer) { _ in keys }], keystores: NoKeystores(), statuses: EveryoneActive(),
                 store: try await TemporaryStore.make()))
     }
 

@@ -10,7 +10,7 @@ public enum EcosystemProfile: String, Codable, Sendable, CaseIterable {
     /// Open Finance Brasil.
     case ofb
 
-    public var claimSet: any SSAClaimSetProfile {
+    public var claimSet: any SSAClaimSet {
         switch self {
         case .obie: OBIEClaimSet()
         case .cdr: CDRClaimSet()
@@ -33,13 +33,13 @@ public struct SSAContext: Sendable {
 
 /// One ecosystem's SSA claim set: what it requires of the directory's data, and the claims it builds.
 /// The registered claims every SSA carries (iss, iat, exp, jti) are added by `PreparedAssertion`.
-public protocol SSAClaimSetProfile: Sendable {
+public protocol SSAClaimSet: Sendable {
     /// Names of the data the profile needs but the records lack; empty when an SSA can be issued.
     func missingData(software: SoftwareStatement, organisation: Organisation) -> [String]
     func claims(software: SoftwareStatement, organisation: Organisation, context: SSAContext) -> ClaimSet
 }
 
-extension SSAClaimSetProfile {
+extension SSAClaimSet {
     func missing(_ checks: [(String, Bool)]) -> [String] {
         checks.filter { !$0.1 }.map(\.0)
     }
@@ -73,7 +73,7 @@ extension Organisation {
 }
 
 /// UK Open Banking directory SSA (OBIE Directory specification, SSA claims).
-public struct OBIEClaimSet: SSAClaimSetProfile {
+public struct OBIEClaimSet: SSAClaimSet {
     public init() {}
 
     public func missingData(software: SoftwareStatement, organisation: Organisation) -> [String] {
@@ -117,7 +117,7 @@ public struct OBIEClaimSet: SSAClaimSetProfile {
 }
 
 /// CDR Register SSA (Consumer Data Standards, "Software Statement Assertion").
-public struct CDRClaimSet: SSAClaimSetProfile {
+public struct CDRClaimSet: SSAClaimSet {
     public static let softwareRole = "data-recipient-software-product"
 
     public init() {}
@@ -158,7 +158,7 @@ public struct CDRClaimSet: SSAClaimSetProfile {
 }
 
 /// Open Finance Brasil directory SSA (DCR specification, software statement claims).
-public struct OpenFinanceBrasilClaimSet: SSAClaimSetProfile {
+public struct OpenFinanceBrasilClaimSet: SSAClaimSet {
     public static let authorisationDomain = "Open Finance"
 
     public init() {}
