@@ -126,3 +126,13 @@ public struct SoftwareRegistration: Codable, Sendable, Equatable, StoredRecord {
         }
     }
 }
+
+/// The registration role's tables. They move the registration ledger, so that a stream of registrations
+/// leaves the directory's caches warm.
+extension RecordCollection {
+    /// The registered clients and their registration access tokens.
+    public static let registeredClients = Self("registered_clients", ledger: .registration)
+    public static let registrationTokens = Self("registration_tokens", ledger: .registration)
+    /// Which client holds a software's one registration, where the profile allows only one.
+    public static let softwareRegistrations = Self("software_registrations", ledger: .registration)
+}

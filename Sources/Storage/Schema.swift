@@ -75,8 +75,8 @@ enum Schema {
         ),
         Migration(
             name: "0005-registered-clients",
-            sqlite: [RecordCollection.registeredClients, .registrationTokens].flatMap(sqliteTable),
-            postgres: [RecordCollection.registeredClients, .registrationTokens].flatMap(postgresTable)
+            sqlite: registrationTables(["registered_clients", "registration_tokens"]).flatMap(sqliteTable),
+            postgres: registrationTables(["registered_clients", "registration_tokens"]).flatMap(postgresTable)
         ),
         // The clients change feed reads one subject type's events after a cursor.
         Migration(
@@ -98,14 +98,20 @@ enum Schema {
         ),
         // One registration per software (Brasil, CDR), enforced by the store's unique key.
         Migration(
-            name: "0008-software-registrations", sqlite: sqliteTable(.softwareRegistrations),
-            postgres: postgresTable(.softwareRegistrations)),
+            name: "0008-software-registrations", sqlite: registrationTables(["software_registrations"]).flatMap(sqliteTable),
+            postgres: registrationTables(["software_registrations"]).flatMap(postgresTable)),
         // The public URL, profile and SSA issuer, kept with the data (DirectorySettings).
         Migration(
             name: "0009-directory-settings", sqlite: sqliteTable(.directorySettings), postgres: postgresTable(.directorySettings)),
     ]
 
     /// A migration, once released, never changes; a new collection gets its table in a new migration.
+    /// The registration role's tables by name: Storage does not know that module, and a migration is a
+    /// fixed fact of history (the names are `Registration`'s `RecordCollection`s).
+    private static func registrationTables(_ names: [String]) -> [RecordCollection] {
+        names.map { RecordCollection($0, ledger: .registration) }
+    }
+
     private static func sqliteTable(_ collection: RecordCollection) -> [String] {
         [
             """

@@ -328,7 +328,7 @@ import Testing
 /// of registrations leaves the directory's caches warm; a change set may not span both ledgers.
 @Suite struct RevisionLedgerConformanceTests {
     struct ClientRecord: StoredRecord, Equatable {
-        static let collection = RecordCollection.registeredClients
+        static let collection = RecordCollection("registered_clients", ledger: .registration)
         var id: String
         var ownerID: String? = nil
         var updatedAt: Date
@@ -352,7 +352,7 @@ import Testing
         #expect(try await store.apply(update) == 2)
         var stale = ChangeSet(actor: "test", at: now)
         try stale.update(stored.record, readAt: stored.revision)
-        await #expect(throws: StoreError.concurrentModification(collection: .registeredClients, id: "client-1")) {
+        await #expect(throws: StoreError.concurrentModification(collection: ClientRecord.collection, id: "client-1")) {
             try await store.apply(stale)
         }
         #expect(try await store.currentRevision() == 1, "the directory's revision did not move")

@@ -1,34 +1,40 @@
 import Foundation
 import Keys
 
-/// The collections the directory persists. Each is one table with the same shape in every back end:
-/// `id`, `owner_id`, `revision`, `updated_at` and the record as a JSON `body`.
-public enum RecordCollection: String, Sendable, CaseIterable, Codable {
-    case organisations
-    case softwareStatements = "software_statements"
-    case authorisationServers = "authorisation_servers"
-    case participantKeys = "participant_keys"
-    case signingKeys = "signing_keys"
-    case apiTokens = "api_tokens"
-    case certificateAuthorities = "certificate_authorities"
-    case certificates
-    case trustAnchors = "trust_anchors"
-    case trustedLists = "trusted_lists"
-    /// The registration role's clients and their registration access tokens.
-    case registeredClients = "registered_clients"
-    case registrationTokens = "registration_tokens"
-    /// Which client holds a software's one registration, where the profile allows only one.
-    case softwareRegistrations = "software_registrations"
-    /// The directory's own settings (`DirectorySettings`): one record.
-    case directorySettings = "directory_settings"
-
+/// A collection of records, persisted as one table with the same shape in every back end: `id`,
+/// `owner_id`, `revision`, `updated_at` and the record as a JSON `body`. Each module names its own
+/// collections (the directory's are below; the registration role's beside its records), and a migration
+/// in `Storage/Schema.swift` creates each table.
+public struct RecordCollection: Hashable, Sendable, CustomStringConvertible {
+    /// The table's name, and the `subject_type` of its audit events.
+    public let rawValue: String
     /// Which revision counter a write to this collection moves.
-    public var ledger: RevisionLedger {
-        switch self {
-        case .registeredClients, .registrationTokens, .softwareRegistrations: .registration
-        default: .directory
-        }
+    public let ledger: RevisionLedger
+
+    public init(_ name: String, ledger: RevisionLedger = .directory) {
+        rawValue = name
+        self.ledger = ledger
     }
+
+    public var description: String { rawValue }
+
+    public static func == (left: Self, right: Self) -> Bool { left.rawValue == right.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+}
+
+extension RecordCollection {
+    public static let organisations = Self("organisations")
+    public static let softwareStatements = Self("software_statements")
+    public static let authorisationServers = Self("authorisation_servers")
+    public static let participantKeys = Self("participant_keys")
+    public static let signingKeys = Self("signing_keys")
+    public static let apiTokens = Self("api_tokens")
+    public static let certificateAuthorities = Self("certificate_authorities")
+    public static let certificates = Self("certificates")
+    public static let trustAnchors = Self("trust_anchors")
+    public static let trustedLists = Self("trusted_lists")
+    /// The directory's own settings (`DirectorySettings`): one record.
+    public static let directorySettings = Self("directory_settings")
 }
 
 /// The store keeps two revision counters. The directory's moves with directory data and keys the
