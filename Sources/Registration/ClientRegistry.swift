@@ -115,12 +115,7 @@ public struct ClientRegistry: Sendable {
         -> RegistrationContext
     {
         var context = RegistrationContext(request: request, certificate: certificate, settings: settings, now: now, existing: existing)
-        for check in settings.profile.checks {
-            do { try await check.run(&context, environment) } catch var refusal as OAuthError {
-                refusal.check = refusal.check ?? check.name
-                throw refusal
-            }
-        }
+        try await settings.profile.evaluate(&context, environment)
         return context
     }
 

@@ -1,8 +1,10 @@
+import Directory
+
 /// An ecosystem's registration rules: a list of named checks, run in order, and how the response looks.
 ///
 /// ```swift
 /// let profile = RegistrationProfile.fapiOBIE
-/// for check in profile.checks { try await check.run(&context, environment) }
+/// try await profile.evaluate(&context, environment)   // throws the first refusal, naming its check
 /// ```
 public struct RegistrationProfile: Sendable {
     public enum Name: String, Sendable, CaseIterable {
@@ -23,6 +25,16 @@ public struct RegistrationProfile: Sendable {
         case .fapiOBIE: fapiOBIE
         case .cdr: cdr
         case .ofb: ofb
+        }
+    }
+
+    /// Runs the checks in order; the first that refuses throws its RFC 7591 error carrying the check's name.
+    public func evaluate(_ context: inout RegistrationContext, _ environment: RegistrationEnvironment) async throws {
+        for check in checks {
+            do { try await check.run(&context, environment) } catch var refusal as OAuthError {
+                refusal.check = refusal.check ?? check.name
+                throw refusal
+            }
         }
     }
 
