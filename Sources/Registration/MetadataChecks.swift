@@ -61,17 +61,27 @@ public enum MetadataChecks {
                 throw OAuthError.invalidClientMetadata("private_key_jwt needs token_endpoint_auth_signing_alg PS256 or ES256")
             }
         case "tls_client_auth":
-            guard let dn = try context.metadata.string("tls_client_auth_subject_dn") else {
+            // Which subject is `tlsClientAuthSubjectMatches`' to judge.
+            guard try context.metadata.string("tls_client_auth_subject_dn") != nil else {
                 throw OAuthError.invalidClientMetadata("tls_client_auth needs tls_client_auth_subject_dn")
-            }
-            guard let certificate = context.certificate, DistinguishedNameMatch.matches(dn, subject: certificate.subject) else {
-                throw OAuthError.invalidClientMetadata(
-                    "tls_client_auth_subject_dn \(dn.prefix(200)) does not match the client certificate's subject (RFC 4517 distinguishedNameMatch)"
-                )
             }
         default:
             throw OAuthError.invalidClientMetadata(
                 "token_endpoint_auth_method must be private_key_jwt or tls_client_auth, not \(method?.prefix(40) ?? "nothing")")
+        }
+    }
+
+    /// RFC 8705 §2.1.2: a `tls_client_auth` client names the subject of its certificate, and the
+    /// certificate it registers with has that subject (RFC 4517 distinguishedNameMatch).
+    public static let tlsClientAuthSubjectMatches = RegistrationCheck("tls_client_auth subject DN matches the certificate") {
+        context, _ in
+        guard try context.metadata.tokenEndpointAuthMethod == "tls_client_auth",
+            let dn = try context.metadata.string("tls_client_auth_subject_dn")
+        else { return }
+        guard let certificate = context.certificate, DistinguishedNameMatch.matches(dn, subject: certificate.subject) else {
+            throw OAuthError.invalidClientMetadata(
+                "tls_client_auth_subject_dn \(dn.prefix(200)) does not match the client certificate's subject (RFC 4517 distinguishedNameMatch)"
+            )
         }
     }
 

@@ -49,7 +49,7 @@ public struct RegistrationProfile: Sendable {
             SoftwareStatementChecks.softwareStillActive,
             RequestChecks.signedBySoftwareKey, RequestChecks.claimsNameThisExchange, RequestChecks.softwareIDMatches,
             MetadataChecks.certificateNamesTheSoftware, MetadataChecks.redirectURIsWithinSSA(takeSSAsWhenOmitted: true),
-            MetadataChecks.keysByReferenceOnly, MetadataChecks.tokenEndpointAuthentication,
+            MetadataChecks.keysByReferenceOnly, MetadataChecks.tokenEndpointAuthentication, MetadataChecks.tlsClientAuthSubjectMatches,
             MetadataChecks.allowedValues([
                 "grant_types": ["authorization_code", "client_credentials", "refresh_token"],
                 "response_types": ["code", "code id_token"],
@@ -72,7 +72,7 @@ public struct RegistrationProfile: Sendable {
             RequestChecks.signedBySoftwareKey, RequestChecks.claimsNameThisExchange, RequestChecks.softwareIDMatches,
             MetadataChecks.certificateNamesTheSoftware, MetadataChecks.redirectURIsWithinSSA(takeSSAsWhenOmitted: true),
             MetadataChecks.keysByReferenceOnly,
-            MetadataChecks.tokenEndpointAuthentication,
+            MetadataChecks.tokenEndpointAuthentication, MetadataChecks.tlsClientAuthSubjectMatches,
             MetadataChecks.allowedValues([
                 "grant_types": ["authorization_code", "client_credentials", "refresh_token"],
                 "response_types": ["code", "code id_token"],
@@ -92,7 +92,7 @@ public struct RegistrationProfile: Sendable {
             SoftwareStatementChecks.signedWith(["PS256"]), SoftwareStatementChecks.issuedWithin(300),
             SoftwareStatementChecks.softwareStillActive, RequestChecks.softwareIDMatches,
             MetadataChecks.brasilCertificateSubject, MetadataChecks.redirectURIsWithinSSA(takeSSAsWhenOmitted: false),
-            MetadataChecks.keysByReferenceOnly, MetadataChecks.tokenEndpointAuthentication,
+            MetadataChecks.keysByReferenceOnly, MetadataChecks.tokenEndpointAuthentication, MetadataChecks.tlsClientAuthSubjectMatches,
             // The published registration example asks for the implicit grant and `id_token` responses.
             MetadataChecks.allowedValues([
                 "grant_types": ["authorization_code", "client_credentials", "refresh_token", "implicit"],

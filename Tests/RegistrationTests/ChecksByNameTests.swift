@@ -152,6 +152,11 @@ import X509
             },
             "keys by reference to the software statement's JWKS": with { $0.requestChanges["jwks"] = ["keys": []] },
             "token endpoint authentication method": with { $0.requestChanges["token_endpoint_auth_method"] = "client_secret_basic" },
+            "tls_client_auth subject DN matches the certificate": with {
+                $0.requestChanges["token_endpoint_auth_method"] = "tls_client_auth"
+                $0.requestChanges["token_endpoint_auth_signing_alg"] = .some(nil)
+                $0.requestChanges["tls_client_auth_subject_dn"] = "CN=another-software"
+            },
             "grant types, response types, algorithms and application type": with { $0.requestChanges["grant_types"] = ["password"] },
             "scopes within the software's roles": with { $0.requestChanges["scope"] = "payments" },
             "request JWT not replayed": with { $0.requestChanges["jti"] = .some(nil) },
