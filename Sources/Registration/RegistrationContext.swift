@@ -11,8 +11,13 @@ public struct RegistrationContext: Sendable {
     public let certificate: Certificate?
     public let settings: RegistrationSettings
     public let now: Date
-    /// Set by `softwareStatementSignedByTrustedIssuer`.
+    /// Set by `SoftwareStatementChecks.present`.
     public internal(set) var softwareStatement: String?
+    /// The SSA read but not yet trusted (`isSignedJWT`), and the directory it claims to come from
+    /// (`fromTrustedDirectory`).
+    var unverifiedSSA: (parts: CompactJWS.Parts, claims: SoftwareStatementClaims)?
+    var ssaDirectory: TrustedDirectory?
+    /// The verified SSA (`SoftwareStatementChecks.verified`, last step `namesTheSoftware`).
     public internal(set) var ssa: SoftwareStatementClaims?
     /// The SSA's JWS `alg`, once its signature verified.
     public internal(set) var softwareStatementAlgorithm: String?
@@ -36,6 +41,11 @@ public struct RegistrationContext: Sendable {
     }
 
     var metadata: ClientMetadata { request.metadata }
+
+    func requireUnverifiedSSA() throws -> (parts: CompactJWS.Parts, claims: SoftwareStatementClaims) {
+        guard let unverifiedSSA else { throw OAuthError.invalidSoftwareStatement("the software statement was not read") }
+        return unverifiedSSA
+    }
 
     /// The verified SSA; checks that need it run after the SSA checks.
     func requireSSA() throws -> SoftwareStatementClaims {

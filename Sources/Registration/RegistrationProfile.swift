@@ -45,7 +45,8 @@ public struct RegistrationProfile: Sendable {
         name: .fapiOBIE,
         checks: [
             RequestChecks.signed, MetadataChecks.clientCertificatePresented, SoftwareStatementChecks.present,
-            SoftwareStatementChecks.signedByTrustedIssuer, SoftwareStatementChecks.issuedInThePast,
+            SoftwareStatementChecks.isSignedJWT, SoftwareStatementChecks.fromTrustedDirectory,
+            SoftwareStatementChecks.signatureVerifies, SoftwareStatementChecks.namesTheSoftware, SoftwareStatementChecks.issuedInThePast,
             SoftwareStatementChecks.softwareStillActive,
             RequestChecks.signedBySoftwareKey, RequestChecks.claimsNameThisExchange, RequestChecks.softwareIDMatches,
             MetadataChecks.certificateNamesTheSoftware, MetadataChecks.redirectURIsWithinSSA(takeSSAsWhenOmitted: true),
@@ -68,7 +69,9 @@ public struct RegistrationProfile: Sendable {
         name: .cdr,
         checks: [
             RequestChecks.signed, MetadataChecks.clientCertificatePresented, SoftwareStatementChecks.present,
-            SoftwareStatementChecks.signedByTrustedIssuer, SoftwareStatementChecks.notExpired, SoftwareStatementChecks.softwareStillActive,
+            SoftwareStatementChecks.isSignedJWT, SoftwareStatementChecks.fromTrustedDirectory,
+            SoftwareStatementChecks.signatureVerifies, SoftwareStatementChecks.namesTheSoftware, SoftwareStatementChecks.notExpired,
+            SoftwareStatementChecks.softwareStillActive,
             RequestChecks.signedBySoftwareKey, RequestChecks.claimsNameThisExchange, RequestChecks.softwareIDMatches,
             MetadataChecks.certificateNamesTheSoftware, MetadataChecks.redirectURIsWithinSSA(takeSSAsWhenOmitted: true),
             MetadataChecks.keysByReferenceOnly,
@@ -88,7 +91,9 @@ public struct RegistrationProfile: Sendable {
     public static let ofb = RegistrationProfile(
         name: .ofb,
         checks: [
-            MetadataChecks.clientCertificatePresented, SoftwareStatementChecks.present, SoftwareStatementChecks.signedByTrustedIssuer,
+            MetadataChecks.clientCertificatePresented, SoftwareStatementChecks.present, SoftwareStatementChecks.isSignedJWT,
+            SoftwareStatementChecks.fromTrustedDirectory,
+            SoftwareStatementChecks.signatureVerifies, SoftwareStatementChecks.namesTheSoftware,
             SoftwareStatementChecks.signedWith(["PS256"]), SoftwareStatementChecks.issuedWithin(300),
             SoftwareStatementChecks.softwareStillActive, RequestChecks.softwareIDMatches,
             MetadataChecks.brasilCertificateSubject, MetadataChecks.redirectURIsWithinSSA(takeSSAsWhenOmitted: false),

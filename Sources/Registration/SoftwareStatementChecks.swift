@@ -12,9 +12,12 @@ public enum SoftwareStatementChecks {
         context.softwareStatement = statement
     }
 
-    /// The SSA is a JWS (PS256 or ES256) whose `iss` is a trusted directory and whose signature verifies
-    /// with one of that directory's keys. An unknown issuer is unapproved; a bad signature is invalid.
-    public static let signedByTrustedIssuer = RegistrationCheck("software statement signed by a trusted issuer") { context, environment in
+    /// The SSA's verification, four rules in order, each a check of its own: what every profile runs.
+    /// An unknown issuer is unapproved; anything else wrong is invalid.
+    public static let verified: [RegistrationCheck] = [isSignedJWT, fromTrustedDirectory, signatureVerifies, namesTheSoftware]
+
+    /// A compact JWS over a JSON object, signed PS256 or ES256 (never `none`, never a shared secret).
+    public static let isSignedJWT = RegistrationCheck("software statement is a signed JWT") { context, _ in
         guard let statement = context.softwareStatement, let parts = try? CompactJWS.decode(statement) else {
             throw OAuthError.invalidSoftwareStatement("the software_statement is not a compact signed JWT")
         }
@@ -24,22 +27,44 @@ public enum SoftwareStatementChecks {
             throw OAuthError.invalidSoftwareStatement(
                 "the software statement is signed with \(parts.header.alg.prefix(20)); PS256 or ES256 only")
         }
-        let claims = SoftwareStatementClaims(members: members)
+        context.unverifiedSSA = (parts, SoftwareStatementClaims(members: members))
+    }
+
+    /// Its `iss` is a directory this server trusts.
+    public static let fromTrustedDirectory = RegistrationCheck("software statement from a trusted directory") { context, environment in
+        let claims = try context.requireUnverifiedSSA().claims
         guard let issuer = claims.issuer, let trusted = environment.issuers.first(where: { $0.issuer == issuer }) else {
             throw OAuthError.unapprovedSoftwareStatement(
                 "the software statement's issuer \(claims.issuer?.prefix(100) ?? "(none)") is not a directory this server trusts")
         }
-        let keys = try await trusted.keys(parts.header.kid)
+        context.ssaDirectory = trusted
+    }
+
+    /// Its signature verifies with one of that directory's keys.
+    public static let signatureVerifies = RegistrationCheck("software statement signature verifies") { context, _ in
+        let (parts, _) = try context.requireUnverifiedSSA()
+        guard let directory = context.ssaDirectory else {
+            throw OAuthError.invalidSoftwareStatement("the software statement's issuer was not checked")
+        }
+        let keys = try await directory.keys(parts.header.kid)
         guard keys.contains(where: { (try? CompactJWS.verify(parts, with: $0)) != nil }) else {
             throw OAuthError.invalidSoftwareStatement(
-                "the software statement's signature does not verify with the keys of \(issuer) (kid \(parts.header.kid?.prefix(64) ?? "none"))"
+                "the software statement's signature does not verify with the keys of \(directory.issuer) (kid \(parts.header.kid?.prefix(64) ?? "none"))"
             )
+        }
+        context.softwareStatementAlgorithm = parts.header.alg
+    }
+
+    /// It names the software it vouches for; from here on later checks read it as verified (`ssa`).
+    public static let namesTheSoftware = RegistrationCheck("software statement names its software") { context, _ in
+        let claims = try context.requireUnverifiedSSA().claims
+        guard context.softwareStatementAlgorithm != nil else {
+            throw OAuthError.invalidSoftwareStatement("the software statement's signature was not verified")
         }
         guard claims.softwareID?.isEmpty == false else {
             throw OAuthError.invalidSoftwareStatement("the software statement has no software_id")
         }
         context.ssa = claims
-        context.softwareStatementAlgorithm = parts.header.alg
     }
 
     /// A profile may narrow the algorithms further (Brasil: the directory signs SSAs with PS256).
