@@ -115,10 +115,8 @@ enum AssertionFastPath {
         guard path.hasSuffix("/assertion"), path.hasPrefix("/organisations/"),
             !runtime.configuration.handshakeCertificatesPossible
         else { return nil }
-        let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        // "", "organisations", {org}, "software-statements", {software}, "assertion"
-        guard segments.count == 6, segments[3].elementsEqual("software-statements".utf8),
-            let organisationID = identifier(segments[2]), let softwareID = identifier(segments[4]),
+        guard let parsed = SoftwarePath.parse(path[...]), parsed.rest == "assertion",
+            let organisationID = identifier(parsed.organisationID), let softwareID = identifier(parsed.softwareID),
             let token = AuthenticationMiddleware.bearerCredential(authorization), !token.contains(".")
         else { return nil }
         return runtime.assertionFromMemory(softwareID: softwareID, organisationID: organisationID, bearer: token)
@@ -137,8 +135,8 @@ enum AssertionFastPath {
 
     /// A path segment that is one of the directory's identifiers (which need no percent-decoding);
     /// anything else is routed.
-    private static func identifier(_ segment: Substring.UTF8View.SubSequence) -> String? {
-        let text = String(Substring(segment))
+    private static func identifier(_ segment: Substring) -> String? {
+        let text = String(segment)
         return RecordIdentifier.isWellFormed(text) ? text : nil
     }
 }

@@ -69,16 +69,15 @@ public struct LocalDirectorySource: SoftwareKeystoreSource, ParticipantStatusSou
     public func serves(_ url: String) -> Bool { url.hasPrefix("\(urls.baseURL)/") }
 
     public func keys(at url: String, kid: String?) async throws -> [JSONWebKey] {
-        // {base}/organisations/{org}/software-statements/{software}/jwks
-        let prefix = "\(urls.baseURL)/organisations/"
-        let path = url.hasPrefix(prefix) ? url.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false) : []
-        guard path.count == 4, path[1] == "software-statements", path[3] == "jwks" else {
+        let path = url.hasPrefix(urls.baseURL) ? SoftwarePath.parse(url.dropFirst(urls.baseURL.count)) : nil
+        guard let path, path.rest == "jwks" else {
             throw OAuthError.invalidSoftwareStatement(
                 "the software JWKS \(url.prefix(200)) is not in a keystore this server can read (only \(urls.baseURL) is configured)")
         }
         do {
             let keys = try await keySets.value(for: url, at: revision?()) {
-                try await views.keystore(organisationID: String(path[0]), softwareID: String(path[2]), selection: .active)
+                try await views.keystore(
+                    organisationID: String(path.organisationID), softwareID: String(path.softwareID), selection: .active)
             }
             return keys.candidates(forKID: kid)
         } catch DirectoryError.notFound(let reason) {

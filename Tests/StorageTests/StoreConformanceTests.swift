@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import Storage
+import Synchronization
 import Testing
 
 /// One suite, every back end: a bug fixed in one store is a test for both.
@@ -288,25 +289,32 @@ import Testing
         let writers = 8
         let writesEach = 12
         let now = self.now
+        // When the writers are done; the poller then has a bounded time to catch up (however slowly a
+        // loaded machine let them commit), so a writer that fails makes the comparison fail, not hang.
+        let writersDone = Moment()
         let polled = try await withThrowingTaskGroup(of: [Int64].self) { group in
-            for writer in 0..<writers {
-                group.addTask {
-                    for index in 0..<writesEach {
-                        var changes = ChangeSet(actor: "writer-\(writer)", at: now)
-                        let record = TestRecord(id: "w\(writer)-\(index)", name: "x", updatedAt: now)
-                        try changes.insert(record)
-                        changes.audit("test.insert", subject: record, before: nil, after: record)
-                        try await store.apply(changes)
+            group.addTask {
+                try await withThrowingTaskGroup(of: Void.self) { writing in
+                    for writer in 0..<writers {
+                        writing.addTask {
+                            for index in 0..<writesEach {
+                                var changes = ChangeSet(actor: "writer-\(writer)", at: now)
+                                try changes.insert(
+                                    TestRecord(id: "w\(writer)-\(index)", name: "x", updatedAt: now), auditedAs: "test.insert")
+                                try await store.apply(changes)
+                            }
+                        }
                     }
-                    return []
+                    defer { writersDone.mark() }
+                    try await writing.waitForAll()
                 }
+                return []
             }
             group.addTask {
                 var seen: [Int64] = []
                 var cursor: Int64 = 0
-                // Bounded, so that a writer that fails makes the comparison below fail instead of a hang.
-                let deadline = ContinuousClock.now + .seconds(60)
-                while seen.count < writers * writesEach, ContinuousClock.now < deadline {
+                func caughtUpInTime() -> Bool { writersDone.elapsed.map { $0 < .seconds(30) } ?? true }
+                while seen.count < writers * writesEach, caughtUpInTime() {
                     let page = try await store.auditEvents(afterID: cursor, limit: 5, subjectType: TestRecord.collection.rawValue)
                     seen += page.map(\.id)
                     cursor = page.last?.id ?? cursor
@@ -365,4 +373,12 @@ import Testing
         #expect(try await store.record(ClientRecord.self, id: "client-2") == nil)
         try await store.close()
     }
+}
+
+/// A moment a task marks, which another reads (how long ago it was, nil before it is marked).
+final class Moment: Sendable {
+    private let marked = Mutex<ContinuousClock.Instant?>(nil)
+
+    func mark() { marked.withLock { $0 = .now } }
+    var elapsed: Duration? { marked.withLock { $0.map { .now - $0 } } }
 }
