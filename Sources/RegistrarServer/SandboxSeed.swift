@@ -24,6 +24,21 @@ public enum SandboxSeed {
             self.softwareStatementID = softwareStatementID
         }
 
+        /// The credentials a `sandbox.env` written earlier holds; nil when one is missing.
+        public init?(environmentFile text: String) {
+            var values: [String: String] = [:]
+            for line in text.split(separator: "\n") where line.hasPrefix("export ") {
+                let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
+                if pair.count == 2 { values[String(pair[0])] = String(pair[1]) }
+            }
+            guard let operatorToken = values["REGISTRAR_OPERATOR_TOKEN"], let providerToken = values["TPP_TOKEN"],
+                let bank = values["BANK_ORG"], let provider = values["TPP_ORG"], let software = values["TPP_SOFTWARE"]
+            else { return nil }
+            self.init(
+                operatorToken: operatorToken, providerToken: providerToken, bankOrganisationID: bank, providerOrganisationID: provider,
+                softwareStatementID: software)
+        }
+
         /// Shell `export` lines (sandbox.env), so the README's curl commands can use them.
         public var environmentFile: String {
             """

@@ -214,10 +214,18 @@ struct Sandbox: AsyncParsableCommand {
             let runtime = try await makeRuntime(configuration, store: directoryStore, encryptionKey: encryptionKey)
             let envFile = (store.dataFolder as NSString).appendingPathComponent("sandbox.env")
             let softwareKey = try SigningKey.generate(.PS256)
-            if let credentials = try await SandboxSeed.seedIfEmpty(
-                runtime.directory, profile: configuration.profile, softwareKey: softwareKey)
-            {
-                try await ecosystem.writeProvider(signingKey: softwareKey, credentials: credentials, certificates: runtime.certificates)
+            let seeded = try await SandboxSeed.seedIfEmpty(runtime.directory, profile: configuration.profile, softwareKey: softwareKey)
+            if let seeded {
+                try await ecosystem.writeProvider(signingKey: softwareKey, credentials: seeded, certificates: runtime.certificates)
+                FileHandle.standardOutput.write(
+                    Data(
+                        "Seeded a sandbox directory in \(store.dataFolder): one bank, one provider with an Active software statement.\n"
+                            .utf8))
+            }
+            // Written at every start with this start's URLs (another --port, say); the tokens and ids are the
+            // seed's, read back from the file when the seeding was an earlier start's.
+            let kept = (try? String(contentsOfFile: envFile, encoding: .utf8)).flatMap(SandboxSeed.Credentials.init(environmentFile:))
+            if let credentials = seeded ?? kept {
                 let environment = ecosystem.environmentFile(
                     credentials: credentials, directoryURL: configuration.publicURL, mutualTLSURL: configuration.mutualTLSURL,
                     registrationProfile: configuration.registrationSettings.profile.name.rawValue, commandFolder: Self.commandFolder)
@@ -227,10 +235,6 @@ struct Sandbox: AsyncParsableCommand {
                 else {
                     throw CLIError("cannot write \(envFile)")
                 }
-                FileHandle.standardOutput.write(
-                    Data(
-                        "Seeded a sandbox directory in \(store.dataFolder): one bank, one provider with an Active software statement.\n"
-                            .utf8))
             }
             let banner = """
                 Sandbox directory at \(configuration.publicURL) (profile \(configuration.profile.rawValue)); \

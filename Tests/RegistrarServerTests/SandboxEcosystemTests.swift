@@ -67,7 +67,12 @@ import Testing
         }
         try await SandboxProcess.run(in: folder) { sandbox in
             let environment = try String(contentsOf: sandbox.data.appending(path: "sandbox.env"), encoding: .utf8)
-            #expect(environment == first?.environment, "a second start seeds nothing and keeps sandbox.env")
+            // The same tokens and files; the URLs of this start (its ports are new).
+            let firstEnvironment = try #require(first?.environment)
+            let credentialLines = { (text: String) in text.split(separator: "\n").filter { !$0.contains("_URL=") } }
+            #expect(credentialLines(environment) == credentialLines(firstEnvironment), "a second start seeds nothing")
+            #expect(environment.contains("export SANDBOX_URL=http://localhost:\(sandbox.port)\n"))
+            #expect(environment.contains("export SANDBOX_MTLS_URL=https://localhost:\(sandbox.mutualTLSPort)\n"))
             #expect(try Data(contentsOf: sandbox.data.appending(path: "sandbox/https.pem")) == first?.listener)
             let result = try await sandbox.script(
                 """
