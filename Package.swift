@@ -180,6 +180,7 @@ let package = Package(
             dependencies: [
                 "Storage", "Directory", "Keys", "PKI", "TrustedLists", "ChildProcess",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -15,23 +15,62 @@ public final class PostgresDirectoryStore: DirectoryStore {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
+    /// How long any one operation may take (a lease from the pool, its queries, the commit).
+    private let operationLimit: Duration
 
-    private init(client: PostgresClient, logger: Logger) {
+    private init(client: PostgresClient, operationLimit: Duration, logger: Logger) {
         self.client = client
+        self.operationLimit = operationLimit
         self.logger = logger
         runner = Task { await client.run() }
+    }
+
+    /// Waits on the database are bounded: `connect_timeout` (libpq's name) and `operation_timeout`
+    /// (Registrar's), seconds, in the URL's query; past them an operation answers `StoreError.unavailable`.
+    public struct WaitLimits: Sendable, Equatable {
+        public var connect: Duration = .seconds(10)
+        public var operation: Duration = .seconds(10)
+        /// Bringing the schema up to date at start.
+        public var migration: Duration = .seconds(120)
+
+        public init(connect: Duration = .seconds(10), operation: Duration = .seconds(10)) {
+            self.connect = connect
+            self.operation = operation
+        }
+
+        static func from(_ query: [String: String]) throws -> WaitLimits {
+            var limits = WaitLimits()
+            for (name, path) in [("connect_timeout", \WaitLimits.connect), ("operation_timeout", \WaitLimits.operation)] {
+                guard let text = query[name] else { continue }
+                guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
+                    throw StoreError.unavailable("\(name) in the database URL must be a number of seconds from 0 to 3600")
+                }
+                limits[keyPath: path] = .milliseconds(Int64(seconds * 1000))
+            }
+            return limits
+        }
+    }
+
+    /// Runs one operation within the operation limit, a lost or unreachable database answered as `StoreError.unavailable`.
+    private func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await PostgresUnavailability.bounded(within: operationLimit) { try await PostgresUnavailability.translating(body) }
     }
 
     /// Connects, then brings the schema up to date (migrations run under an advisory lock, so nodes that
     /// start together migrate once).
     public static func connect(url: String, logger: Logger = Logger(label: "registrar.postgres")) async throws -> PostgresDirectoryStore {
+        let (configuration, limits) = try settings(from: url)
         let store = PostgresDirectoryStore(
-            client: PostgresClient(configuration: try configuration(from: url), backgroundLogger: logger), logger: logger)
+            client: PostgresClient(configuration: configuration, backgroundLogger: logger), operationLimit: limits.operation, logger: logger
+        )
         do {
             // The pool runs in `runner`; PostgresClient offers no "running" signal, and a lease that
             // beats `run()` works but logs a warning. A moment's head start avoids the noise.
             try await Task.sleep(for: .milliseconds(20))
-            try await store.migrate()
+            // A database that takes the connection but never answers is told apart at once; migrating may
+            // then wait its turn behind other nodes' (the advisory lock), so it gets longer.
+            try await PostgresUnavailability.bounded(within: limits.connect) { try await store.answers() }
+            try await PostgresUnavailability.bounded(within: limits.migration) { try await store.migrate() }
         } catch {
             try? await store.close()
             throw StoreError.unavailable("cannot prepare PostgreSQL database: \(String(reflecting: error))")
@@ -41,7 +80,9 @@ public final class PostgresDirectoryStore: DirectoryStore {
 
     /// `postgres://user:password@host:port/database?sslmode=disable|require`, or a unix socket folder
     /// given as `?host=/path/to/socket-folder` (libpq's convention).
-    public static func configuration(from url: String) throws -> PostgresClient.Configuration {
+    public static func configuration(from url: String) throws -> PostgresClient.Configuration { try settings(from: url).configuration }
+
+    static func settings(from url: String) throws -> (configuration: PostgresClient.Configuration, limits: WaitLimits) {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? "") else {
             throw StoreError.unavailable("the database URL must look like postgres://user:password@host:port/database")
         }
@@ -66,7 +107,13 @@ public final class PostgresDirectoryStore: DirectoryStore {
         }
         configuration.options.minimumConnections = 0
         configuration.options.maximumConnections = 16
-        return configuration
+        let limits = try WaitLimits.from(query)
+        configuration.options.connectTimeout = limits.connect
+        return (configuration, limits)
+    }
+
+    private func answers() async throws {
+        for try await _ in try await client.query("SELECT 1", logger: logger).decode(Int.self) {}
     }
 
     private func migrate() async throws {
@@ -87,6 +134,10 @@ public final class PostgresDirectoryStore: DirectoryStore {
     }
 
     public func apply(_ changes: ChangeSet) async throws -> Int64 {
+        try await PostgresUnavailability.bounded(within: operationLimit) { try await self.write(changes) }
+    }
+
+    private func write(_ changes: ChangeSet) async throws -> Int64 {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 var revision: Int64 = 0
@@ -181,7 +232,7 @@ public final class PostgresDirectoryStore: DirectoryStore {
     }
 
     private func rows(_ query: PostgresQuery) async throws -> [StoredRow] {
-        try await PostgresUnavailability.translating {
+        try await bounded { [client, logger] in
             var result: [StoredRow] = []
             for try await (id, owner, revision, updatedAt, body) in try await client.query(query, logger: logger).decode(
                 (String, String?, Int64, Date, String).self)
@@ -193,7 +244,7 @@ public final class PostgresDirectoryStore: DirectoryStore {
     }
 
     public func currentRevision() async throws -> Int64 {
-        try await PostgresUnavailability.translating {
+        try await bounded { [client, logger] in
             for try await value in try await client.query("SELECT value FROM directory_revision", logger: logger).decode(Int64.self) {
                 return value
             }
@@ -224,7 +275,7 @@ public final class PostgresDirectoryStore: DirectoryStore {
                 \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "))
                 ORDER BY id \(filter.newestFirst ? "DESC" : "ASC") LIMIT \(filter.boundedLimit)
                 """, binds: binds)
-        return try await PostgresUnavailability.translating {
+        return try await bounded { [client, logger] in
             var events: [AuditEvent] = []
             for try await (id, at, actor, action, type, subject, before, after, revision) in try await client.query(query, logger: logger)
                 .decode((Int64, Date, String, String, String, String, String?, String?, Int64).self)
@@ -239,8 +290,8 @@ public final class PostgresDirectoryStore: DirectoryStore {
     }
 
     public func noteFirstUse(of value: String, until expiry: Date, now: Date) async throws -> Bool {
-        try await PostgresUnavailability.translating {
-            try await client.withConnection { connection in
+        try await bounded {
+            try await self.client.withConnection { connection in
                 try await self.claim(ChangeSet.FirstUse(value: value, expiresAt: expiry), at: now, on: connection)
             }
         }

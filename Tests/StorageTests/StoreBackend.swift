@@ -26,11 +26,16 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             return try SQLiteDirectoryStore(path: folder.appending(path: "registrar.sqlite").path)
         case .postgres:
-            guard let adminURL = Self.postgresURL else { throw StoreError.unavailable("REGISTRAR_TEST_POSTGRES_URL is not set") }
-            let name = "registrar_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-            try await Self.createDatabase(name, adminURL: adminURL)
-            return try await PostgresDirectoryStore.connect(url: adminURL.replacingOccurrences(of: "/postgres?", with: "/\(name)?"))
+            return try await PostgresDirectoryStore.connect(url: try await Self.freshDatabaseURL())
         }
+    }
+
+    /// The URL of a new, empty PostgreSQL database on the test server.
+    static func freshDatabaseURL() async throws -> String {
+        guard let adminURL = Self.postgresURL else { throw StoreError.unavailable("REGISTRAR_TEST_POSTGRES_URL is not set") }
+        let name = "registrar_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        try await Self.createDatabase(name, adminURL: adminURL)
+        return adminURL.replacingOccurrences(of: "/postgres?", with: "/\(name)?")
     }
 
     private static func createDatabase(_ name: String, adminURL: String) async throws {
