@@ -51,11 +51,15 @@ public enum ChainValidator {
             QualifiedStatementsPolicy()
         }
         let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(presented + trust.intermediates))
-        if case .validCertificate(let chain) = result, !OpenSSLPathValidation.isNeeded(for: Array(chain)) {
+        // A stand-in key verifies nothing, so only OpenSSL's verdict counts for a chain through a certificate
+        // carried for its key; a PSS-carried one cannot be in a valid chain but as its anchor, whose own
+        // signature is never checked. (A cheap test on the hot path: the key is compared, nothing encoded.)
+        if case .validCertificate(let chain) = result, !chain.contains(where: UnreadableKeyCarrier.isCarried) {
             return await judged(Array(chain), revocation: revocation)
         }
-        // Through a carried certificate only OpenSSL's verdict counts (a stand-in key verifies nothing).
-        if OpenSSLPathValidation.isNeeded(for: [leaf] + presented + trust.intermediates + anchors) {
+        if OpenSSLPathValidation.isNeeded(for: [leaf] + presented + trust.intermediates)
+            || anchors.contains(where: UnreadableKeyCarrier.isCarried)
+        {
             return await validatedByOpenSSL(
                 leaf: leaf, intermediates: presented + trust.intermediates, anchors: anchors, purpose: purpose, at: time,
                 revocation: revocation)

@@ -213,14 +213,18 @@ struct Sandbox: AsyncParsableCommand {
             }
             let runtime = try await makeRuntime(configuration, store: directoryStore, encryptionKey: encryptionKey)
             let envFile = (store.dataFolder as NSString).appendingPathComponent("sandbox.env")
-            let softwareKey = try SigningKey.generate(.PS256)
-            let seeded = try await SandboxSeed.seedIfEmpty(runtime.directory, profile: configuration.profile, softwareKey: softwareKey)
-            if let seeded {
-                try await ecosystem.writeProvider(signingKey: softwareKey, credentials: seeded, certificates: runtime.certificates)
-                FileHandle.standardOutput.write(
-                    Data(
-                        "Seeded a sandbox directory in \(store.dataFolder): one bank, one provider with an Active software statement.\n"
-                            .utf8))
+            // The provider's key is made only for a directory about to be seeded (an RSA key takes a moment).
+            var seeded: SandboxSeed.Credentials?
+            if try await runtime.directory.organisations().isEmpty {
+                let softwareKey = try SigningKey.generate(.PS256)
+                seeded = try await SandboxSeed.seedIfEmpty(runtime.directory, profile: configuration.profile, softwareKey: softwareKey)
+                if let seeded {
+                    try await ecosystem.writeProvider(signingKey: softwareKey, credentials: seeded, certificates: runtime.certificates)
+                    FileHandle.standardOutput.write(
+                        Data(
+                            "Seeded a sandbox directory in \(store.dataFolder): one bank, one provider with an Active software statement.\n"
+                                .utf8))
+                }
             }
             // Written at every start with this start's URLs (another --port, say); the tokens and ids are the
             // seed's, read back from the file when the seeding was an earlier start's.
