@@ -76,6 +76,8 @@ let package = Package(
             dependencies: [
                 "Keys", "PKI", "TrustedLists",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // Bounded https GETs for remote JWKS and status documents: allowed hosts, public addresses, size and time.

@@ -19,6 +19,9 @@ public final class DirectoryRuntime: Sendable {
     public let directory: ParticipantDirectory
     public let apiTokens: APITokens
     public let auditTrail: AuditTrail
+    /// People who sign in to the console, their invitations, and their sessions.
+    public let people: People
+    public let signIn: SignIn
     public let keyring: DirectoryKeyring
     public let views: PublishedViews
     public let certificateAuthority: DirectoryCertificateAuthority
@@ -56,6 +59,8 @@ public final class DirectoryRuntime: Sendable {
         self.directory = ParticipantDirectory(store: store, profile: configuration.profile)
         self.apiTokens = APITokens(store: store)
         self.auditTrail = AuditTrail(store: store)
+        self.people = People(store: store, encryptionKey: encryptionKey, passwordCost: configuration.passwordHashCost)
+        self.signIn = SignIn(people: people)
         self.keyring = DirectoryKeyring(store: store, encryptionKey: encryptionKey)
         self.views = PublishedViews(store: store)
         self.certificateAuthority = DirectoryCertificateAuthority(

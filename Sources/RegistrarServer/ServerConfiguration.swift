@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var cacheMaxAge: Int = 60
     /// How often a node looks for changes written by other nodes or the CLI.
     public var revisionPollInterval: Duration = .seconds(1)
+    /// The scrypt cost of new password hashes (existing hashes keep theirs). OWASP's minimum by default.
+    public var passwordHashCost: PasswordHash.Cost = .standard
     /// One JSON line per routed request on standard output (`--access-log json`).
     public var jsonAccessLog = false
     /// How long a client may take to send a request head or body, and a connection may stay idle.

@@ -103,6 +103,19 @@ enum Schema {
         // The public URL, profile and SSA issuer, kept with the data (DirectorySettings).
         Migration(
             name: "0009-directory-settings", sqlite: sqliteTable(.directorySettings), postgres: postgresTable(.directorySettings)),
+        // People who sign in to the console, on a ledger of their own (RevisionLedger.people).
+        Migration(
+            name: "0010-people",
+            sqlite: [RecordCollection.people, .personCredentials, .emailAddresses, .invitations, .signInSessions].flatMap(sqliteTable) + [
+                "CREATE TABLE people_revision (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), value INTEGER NOT NULL)",
+                "INSERT INTO people_revision (singleton, value) VALUES (1, 0)",
+            ],
+            postgres: [RecordCollection.people, .personCredentials, .emailAddresses, .invitations, .signInSessions].flatMap(postgresTable)
+                + [
+                    "CREATE TABLE people_revision (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), value BIGINT NOT NULL)",
+                    "INSERT INTO people_revision (singleton, value) VALUES (1, 0)",
+                ]
+        ),
     ]
 
     /// A migration, once released, never changes; a new collection gets its table in a new migration.

@@ -13,7 +13,7 @@ struct Registrar: AsyncParsableCommand {
         subcommands: [
             Sandbox.self, Serve.self, Init.self, OrganisationCommand.self, SoftwareCommand.self, AuthorisationServerCommand.self,
             TokensCommand.self, KeysCommand.self, SSACommand.self, CertificateCommand.self, TrustCommand.self, AuditCommand.self,
-            ClientsCommand.self, ProviderCommand.self,
+            ClientsCommand.self, ProviderCommand.self, PeopleCommand.self,
         ])
 
     /// Like argument-parser's own `main`, but a command line it cannot parse gets one line on standard

@@ -18,7 +18,9 @@ import Testing
     }
 
     @Test func laterIdentifiersSortAfterEarlierOnesAndNoneRepeat() {
-        let start = Date()
+        // Half a millisecond into a whole second: adding n ms in floating point never lands on a
+        // millisecond's edge, where truncation could give two instants the same millisecond.
+        let start = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) + 0.0005)
         let identifiers = (0..<2_000).map { RecordIdentifier.make(at: start.addingTimeInterval(Double($0) / 1000)) }
         #expect(identifiers == identifiers.sorted())
         let sameInstant = (0..<2_000).map { _ in RecordIdentifier.make(at: start) }

@@ -184,6 +184,31 @@ import Testing
         #expect(try RecordCoding.decoder.decode([APIToken].self, from: Data(remaining.output.utf8)).map(\.label) == ["first operator"])
     }
 
+    @Test func peopleAreInvitedListedAndDisabledFromTheCommandLine() async throws {
+        let data = try TestStores.temporaryFolder()
+        #expect(try await registrar(["init", "--public-url", "https://directory.example"], data: data).status == 0)
+        let invited = try await registrar(["people", "invite", "--email", "Ana@Directory.example", "--staff", "Administrator"], data: data)
+        #expect(invited.status == 0, "\(invited.errors)")
+        #expect(invited.output.hasPrefix("https://directory.example/console/join?invitation=rgi_"), "\(invited.output)")
+        let listed = try await registrar(["people", "invitations"], data: data)
+        #expect(listed.output.contains("ana@directory.example") && listed.output.contains("directory staff (Administrator)"))
+        for (arguments, words) in [
+            (["people", "invite", "--email", "not-an-address", "--staff", "Administrator"], "email must be an address"),
+            (["people", "invite", "--email", "a@b.example", "--staff", "King"], "staff"),
+            (
+                ["people", "invite", "--email", "a@b.example", "--org", "01900000-0000-7000-8000-000000000000", "--role", "ReadOnly"],
+                "organisation"
+            ),
+            (["people", "disable", "01900000-0000-7000-8000-000000000000"], "no person"),
+        ] {
+            let refused = try await registrar(arguments, data: data)
+            #expect(
+                refused.status != 0 && refused.errors.hasPrefix("registrar: error:") && refused.errors.contains(words),
+                "\(arguments): \(refused.errors)")
+            #expect(refused.errors.split(separator: "\n").count == 1, "one line")
+        }
+    }
+
     @Test func everyCommandHasHelp() async throws {
         for command in [
             [], ["sandbox"], ["serve"], ["init"], ["org", "create"], ["software", "set-status"], ["as", "create"], ["tokens", "create"],

@@ -87,6 +87,8 @@ struct LiveDirectory: Sendable {
         configuration.publicURL = "http://127.0.0.1:\(port)"
         configuration.profile = profile
         configuration.revisionPollInterval = .milliseconds(100)
+        // scrypt at OWASP's cost takes seconds in a debug build; one test asks for it (PeopleConsoleTests).
+        configuration.passwordHashCost = .init(logN: 12, r: 8, p: 1)
         if let tls {
             configuration.tls = tls.fixture.settings(tls.mode)
             configuration.publicURL = "https://127.0.0.1:\(port)"

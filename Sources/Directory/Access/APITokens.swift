@@ -21,11 +21,13 @@ public struct APITokens: Sendable {
     public func create(role: APIToken.Role, organisationID: String?, label: String, by caller: Caller) async throws -> (
         token: APIToken, secret: String
     ) {
-        try caller.requireOperator()
         try InputRules.requireText(label, field: "label", maximum: 128)
         switch (role, organisationID) {
-        case (.operator, nil), (.clients, nil), (.metrics, nil): break
-        case (.organisation, let id?): _ = try await ParticipantDirectory(store: store).organisation(id, for: caller)
+        case (.operator, nil), (.clients, nil), (.metrics, nil): try caller.requireOperator()
+        case (.organisation, let id?):
+            // An organisation's administrators make its tokens for their own automation.
+            try caller.require(.managePeople, inOrganisation: id)
+            _ = try await ParticipantDirectory(store: store).organisation(id, for: caller)
         case (.operator, _?), (.clients, _?), (.metrics, _?):
             throw DirectoryError.invalidInput("only an organisation token is scoped to an organisation")
         case (.organisation, nil): throw DirectoryError.invalidInput("an organisation token needs an organisation id")
@@ -40,8 +42,16 @@ public struct APITokens: Sendable {
 
     /// Every token (never a secret: only hashes are stored), oldest first.
     public func list(for caller: Caller) async throws -> [APIToken] {
-        try caller.requireOperator()
+        try caller.requireDirectoryRead()
         return try await store.records(APIToken.self).map(\.record).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    /// One organisation's tokens, for whoever manages its people.
+    public func list(ofOrganisation organisationID: String, for caller: Caller) async throws -> [APIToken] {
+        try caller.require(.managePeople, inOrganisation: organisationID)
+        return try await store.records(APIToken.self, ownerID: organisationID).map(\.record).sorted {
+            ($0.createdAt, $0.id) < ($1.createdAt, $1.id)
+        }
     }
 
     /// Revokes a token. `id` is the token's id (the hash `list` shows) or an unambiguous start of it (8
@@ -49,7 +59,9 @@ public struct APITokens: Sendable {
     /// node stops accepting it within its poll interval, and this node at once.
     @discardableResult
     public func revoke(_ id: String, by caller: Caller) async throws -> APIToken {
-        try caller.requireOperator()
+        // Only operators and signed-in people may learn whether a token exists; which one they may
+        // revoke is decided below.
+        if case .person = caller {} else { try caller.requireOperator() }
         let wanted = id.lowercased()
         guard (8...64).contains(wanted.count), wanted.allSatisfy(\.isHexDigit) else {
             throw DirectoryError.notFound(
@@ -65,6 +77,11 @@ public struct APITokens: Sendable {
                 throw DirectoryError.invalidInput("\(matches.count) tokens start with \(wanted); give more of the id")
             }
             stored = only
+        }
+        if stored.record.role == .organisation, let organisationID = stored.record.organisationID {
+            try caller.require(.managePeople, inOrganisation: organisationID)
+        } else {
+            try caller.requireOperator()
         }
         var changes = ChangeSet(actor: caller.auditName, at: clock())
         changes.delete(stored, auditedAs: "token.revoke")

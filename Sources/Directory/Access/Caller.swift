@@ -12,6 +12,8 @@ public enum Caller: Sendable, Equatable {
     case commandLine(user: String)
     /// Registrar itself (sandbox seeding, start-up key generation).
     case system
+    /// A person signed in to the console, with their staff role and memberships as they stand now.
+    case person(PersonCaller)
 
     public init(token: APIToken) {
         switch token.role {
@@ -31,18 +33,36 @@ public enum Caller: Sendable, Equatable {
         case .software(let client): "software:\(client.organisationID):\(client.softwareID)"
         case .commandLine(let user): "cli:\(user)"
         case .system: "system"
+        case .person(let person): "person:\(person.email)"
         }
     }
 
-    public var isOperator: Bool {
+    /// May change anything in the directory: operators' tokens, the CLI, Registrar itself, and staff
+    /// whose role administers (`AccessPolicy.staff`).
+    public var isOperator: Bool { permits(.administer) }
+
+    /// Whether the caller holds a directory-wide permission (`AccessPolicy.StaffPermission`).
+    public func permits(_ permission: AccessPolicy.StaffPermission) -> Bool {
         switch self {
         case .operator, .commandLine, .system: true
+        case .person(let person): person.staffRole.map { AccessPolicy.permits($0, permission) } ?? false
         case .organisation, .software, .clientReader, .metricsReader: false
         }
     }
 
     public func requireOperator() throws {
-        guard isOperator else { throw DirectoryError.forbidden("this operation needs an operator token") }
+        guard isOperator else { throw DirectoryError.forbidden("this operation needs an operator token or an operator's sign-in") }
+    }
+
+    /// Reading across the whole directory (the audit trail, every token, every person): operators and
+    /// every staff role, auditors included.
+    public func requireDirectoryRead() throws {
+        guard permits(.readDirectory) else { throw DirectoryError.forbidden("reading this needs directory staff or an operator token") }
+    }
+
+    /// Inviting, changing and disabling directory staff: staff administrators (and the CLI).
+    public func requireStaffManagement() throws {
+        guard permits(.manageStaff) else { throw DirectoryError.forbidden("managing directory staff needs a staff administrator") }
     }
 
     /// Reading the process's metrics: operators and holders of a `metrics` token.
@@ -67,6 +87,8 @@ public enum Caller: Sendable, Equatable {
         case manageSoftware(id: String)
         /// Obtain one software statement's SSA.
         case fetchAssertion(softwareID: String)
+        /// Invite and remove the organisation's members; create and revoke its API tokens.
+        case managePeople
     }
 
     /// Operators act on any organisation; an organisation's token acts on its own only; a software
@@ -77,6 +99,10 @@ public enum Caller: Sendable, Equatable {
             return
         case .organisation(let id, _):
             guard id == organisationID else { throw DirectoryError.forbidden("this token is scoped to another organisation") }
+            // A token never makes tokens or invites people: that stays with a person who signed in.
+            guard action != .managePeople else {
+                throw DirectoryError.forbidden("an organisation token cannot manage people or tokens; an administrator signs in for that")
+            }
         case .clientReader:
             throw DirectoryError.forbidden("a clients token reads registered clients only")
         case .metricsReader:
@@ -86,6 +112,8 @@ public enum Caller: Sendable, Equatable {
                 throw DirectoryError.forbidden("this access token is scoped to another organisation")
             }
             try client.permit(action)
+        case .person(let person):
+            try person.permit(action, inOrganisation: organisationID)
         }
     }
 
@@ -132,7 +160,45 @@ public struct SoftwareClient: Sendable, Equatable, Hashable {
         case .fetchAssertion(let id):
             guard id == softwareID else { throw DirectoryError.forbidden("this access token belongs to another software statement") }
             needed = .assertion
+        case .managePeople:
+            throw DirectoryError.forbidden("an access token acts for its own software statement only; use an organisation token")
         }
         guard scopes.contains(needed) else { throw DirectoryError.forbidden("this access token lacks the scope \(needed.rawValue)") }
+    }
+}
+
+/// A signed-in person as the directory sees them for one request: read from the store when their
+/// session is, so a changed role or a removed membership counts at once.
+public struct PersonCaller: Sendable, Equatable, Hashable {
+    public var id: String
+    public var email: String
+    public var staffRole: StaffRole?
+    public var memberships: [Membership]
+
+    public init(id: String, email: String, staffRole: StaffRole?, memberships: [Membership]) {
+        self.id = id
+        self.email = email
+        self.staffRole = staffRole
+        self.memberships = memberships
+    }
+
+    public init(_ person: Person) {
+        self.init(id: person.id, email: person.email, staffRole: person.staffRole, memberships: person.memberships)
+    }
+
+    /// Staff with `administer` act in every organisation, auditors read them; a member acts in their
+    /// own organisations as their role allows (`AccessPolicy.organisation`).
+    func permit(_ action: Caller.Action, inOrganisation organisationID: String) throws {
+        if let staffRole {
+            if AccessPolicy.permits(staffRole, .administer) { return }
+            if action == .read, AccessPolicy.permits(staffRole, .readDirectory) { return }
+        }
+        guard let membership = memberships.first(where: { $0.organisationID == organisationID }) else {
+            throw DirectoryError.forbidden("you are not a member of this organisation")
+        }
+        let needed = AccessPolicy.permission(for: action)
+        guard AccessPolicy.permits(membership.role, needed) else {
+            throw DirectoryError.forbidden("your role (\(membership.role.rawValue)) may not \(needed.rawValue) here")
+        }
     }
 }

@@ -45,7 +45,7 @@ public struct TrustAnchorRegistry: Sendable {
     }
 
     public func anchors(for caller: Caller) async throws -> [TrustAnchor] {
-        try caller.requireOperator()
+        try caller.requireDirectoryRead()
         return try await allAnchors()
     }
 

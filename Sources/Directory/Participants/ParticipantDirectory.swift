@@ -55,6 +55,11 @@ public struct ParticipantDirectory: Sendable {
         case .metricsReader: throw DirectoryError.forbidden("a metrics token reads /metrics only")
         case .software(let client): try client.permit(.read)
         case .operator, .commandLine, .system: break
+        case .person(let person):
+            if caller.permits(.readDirectory) { break }
+            var own: [Organisation] = []
+            for membership in person.memberships { own.append(try await organisation(membership.organisationID, for: caller)) }
+            return own
         }
         return try await organisations()
     }

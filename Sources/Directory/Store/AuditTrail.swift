@@ -12,7 +12,7 @@ public struct AuditTrail: Sendable {
     }
 
     public func events(matching query: AuditQuery, for caller: Caller) async throws -> [AuditEvent] {
-        try caller.requireOperator()
+        try caller.requireDirectoryRead()
         return try await store.auditEvents(matching: query)
     }
 

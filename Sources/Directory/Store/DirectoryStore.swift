@@ -37,13 +37,15 @@ extension RecordCollection {
     public static let directorySettings = Self("directory_settings")
 }
 
-/// The store keeps two revision counters. The directory's moves with directory data and keys the
+/// The store keeps a revision counter per ledger. The directory's moves with directory data and keys the
 /// caches of published documents, trust anchors and keys; the registration role's clients move their
 /// own, so that a stream of registrations does not empty the directory's caches on every request.
 /// Writers of one ledger serialise on its counter, which is what orders each ledger's audit events.
 public enum RevisionLedger: String, Sendable {
     case directory
     case registration
+    /// People, their sign-ins and invitations: a sign-in must not empty the document caches either.
+    case people
 
     /// The table holding the counter.
     public var table: String { "\(rawValue)_revision" }

@@ -3,23 +3,42 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// How an operator signs in to the console: an operator API token, posted once from the sign-in form and
-/// then carried in a cookie only the browser holds (`HttpOnly`), sent only to the console's own paths
-/// (`Path=/console`) and only from its own pages (`SameSite=Strict`). Nothing is kept on the server, so
-/// any node answers and revoking the token (`registrar tokens revoke`) signs the browser out at once.
+/// How people and operators sign in to the console. The cookie holds either a person's session secret
+/// (`rgs_…`: e-mail, password and TOTP code, a server-side `SignInSession` every node honours) or, as
+/// a way in for automation and first start, an operator API token (`rgr_…`, nothing kept on the
+/// server). Either way it is a cookie only the browser holds (`HttpOnly`), sent only to the console's
+/// own paths (`Path=/console`) and only from its own pages (`SameSite=Strict`).
 ///
 /// The API never reads this cookie: API calls authenticate with `Authorization` alone, so a page
 /// elsewhere cannot make a browser act on the API with it. Forms that change anything are refused unless
-/// they come from this server's own origin (`requireSameOrigin`), on top of `SameSite`.
+/// they come from this server's own origin (`isSameOrigin`), on top of `SameSite`.
 enum ConsoleSession {
     static let cookieName = "registrar_console"
-    /// A working day; signing in again costs one paste.
+    /// A working day for an operator token; signing in again costs one paste.
     static let lifetime = 8 * 3600
 
-    /// The operator this request's cookie signs in, or nil (no cookie, or a token that is not an operator's).
+    /// Who this request's cookie signs in, or nil (no cookie, an ended session, or a token that is not
+    /// an operator's).
+    static func signedIn(_ request: Request, runtime: DirectoryRuntime) async throws -> Caller? {
+        guard let value = cookie(named: cookieName, in: request.headers[values: .cookie]), isTokenShaped(value) else { return nil }
+        if value.hasPrefix(sessionPrefix) { return try await runtime.signIn.caller(forSession: value).map { .person($0.caller) } }
+        return try await operatorCaller(token: value, runtime: runtime)
+    }
+
+    /// Who may open the operator's pages: operators' tokens and directory staff (auditors read them).
     static func signedInOperator(_ request: Request, runtime: DirectoryRuntime) async throws -> Caller? {
-        guard let token = cookie(named: cookieName, in: request.headers[values: .cookie]) else { return nil }
-        return try await operatorCaller(token: token, runtime: runtime)
+        guard let caller = try await signedIn(request, runtime: runtime), caller.permits(.readDirectory) else { return nil }
+        return caller
+    }
+
+    static let sessionPrefix = "rgs_"
+
+    /// The session secret this request's cookie holds, if it holds one.
+    static func sessionSecret(_ request: Request) -> String? {
+        guard let value = cookie(named: cookieName, in: request.headers[values: .cookie]), value.hasPrefix(sessionPrefix),
+            isTokenShaped(value)
+        else { return nil }
+        return value
     }
 
     /// An operator caller for `token`, or nil: organisation and client tokens do not open the console.
@@ -30,7 +49,8 @@ enum ConsoleSession {
 
     /// `Set-Cookie` (RFC 6265 §4.1) that signs the browser in; `Secure` whenever the public URL is https.
     static func signInCookie(token: String, runtime: DirectoryRuntime) -> String {
-        "\(cookieName)=\(token); Path=/console; Max-Age=\(lifetime); HttpOnly; SameSite=Strict\(secureAttribute(runtime))"
+        let maxAge = token.hasPrefix(sessionPrefix) ? Int(SignInSession.absoluteTimeout) : lifetime
+        return "\(cookieName)=\(token); Path=/console; Max-Age=\(maxAge); HttpOnly; SameSite=Strict\(secureAttribute(runtime))"
     }
 
     static func signOutCookie(runtime: DirectoryRuntime) -> String {
@@ -42,9 +62,13 @@ enum ConsoleSession {
     }
 
     /// A form post must come from a page of this server: its `Origin` (RFC 6454) is the public URL's,
-    /// or, from a browser that sends none, `Sec-Fetch-Site` says same-origin.
+    /// or, from a browser that sends none or `null`, `Sec-Fetch-Site` says same-origin.
+    ///
+    /// Browsers send `Origin: null` for a form post from a page whose `Referrer-Policy` is `no-referrer`
+    /// (Fetch §3.1, "serializing a request origin"), which every console page's is: then the
+    /// `Sec-Fetch-Site` the browser sets, and no page can forge, decides.
     static func isSameOrigin(_ request: Request, runtime: DirectoryRuntime) -> Bool {
-        if let origin = request.headers[HTTPField.Name("Origin")!] {
+        if let origin = request.headers[HTTPField.Name("Origin")!], origin != "null" {
             return origin.lowercased() == Self.origin(of: runtime.configuration.publicURL)
         }
         return request.headers[HTTPField.Name("Sec-Fetch-Site")!] == "same-origin"
@@ -83,4 +107,11 @@ extension UInt8 {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
             || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
     }
+}
+
+/// A posted `application/x-www-form-urlencoded` body; `form("name")` is one field's value.
+struct ConsoleForm: Sendable {
+    let body: Data
+
+    func callAsFunction(_ name: String) -> String? { ConsoleSession.formField(name, in: body) }
 }

@@ -34,6 +34,59 @@ struct HTMLDocument {
         markup += "<form method=\"post\" action=\"\(Self.escape(Self.path(segments)))\">"
     }
 
+    /// A labelled input on a line of its own: the label wraps the field, so every field has one and a
+    /// click on the words focuses it. `value` (data) is escaped.
+    mutating func field(
+        _ label: StaticString, name: StaticString, type: StaticString = "text", attributes: StaticString = "", value: String? = nil
+    ) {
+        tag("<p><label>")
+        tag(label)
+        tag("<br><input type=\"")
+        tag(type)
+        tag("\" name=\"")
+        tag(name)
+        tag("\" ")
+        tag(attributes)
+        if let value {
+            tag(" value=\"")
+            text(value)
+            tag("\"")
+        }
+        tag("></label></p>")
+    }
+
+    /// A labelled choice among `options` (shown and sent as they are, escaped).
+    mutating func choice(_ label: StaticString, name: StaticString, options: [String]) {
+        tag("<p><label>")
+        tag(label)
+        tag("<br><select name=\"")
+        tag(name)
+        tag("\">")
+        for option in options {
+            tag("<option>")
+            text(option)
+            tag("</option>")
+        }
+        tag("</select></label></p>")
+    }
+
+    /// A hidden form field carrying data back to the server.
+    mutating func hidden(name: StaticString, value: String) {
+        tag("<input type=\"hidden\" name=\"")
+        tag(name)
+        tag("\" value=\"")
+        text(value)
+        tag("\">")
+    }
+
+    /// A message about the page's form, read out by screen readers when the page loads.
+    mutating func alert(_ message: String?) {
+        guard let message else { return }
+        tag("<p class=\"status\" role=\"alert\">")
+        text(message)
+        tag("</p>")
+    }
+
     /// An absolute path from segments, each percent-encoded so that data cannot add a segment or a query.
     static func path(_ segments: [String]) -> String {
         let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))

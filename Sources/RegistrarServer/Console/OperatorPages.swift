@@ -2,32 +2,20 @@ import Directory
 import Foundation
 import PKI
 
-/// The operator's pages: signing in, and what the directory trusts and what changed in it. Read-only
-/// for now; every change is still made with the `registrar` CLI or the API.
+/// The directory staff's page: organisations and their statuses, people and invitations, what the
+/// directory trusts, and what changed in it. Each change is a form calling the same domain methods as
+/// the API and the CLI.
 enum OperatorPages {
-    static func signIn(directory: String, problem: String? = nil) -> Data {
-        var body = HTMLDocument()
-        body.tag("<h1>Operator sign-in</h1>")
-        if let problem {
-            body.tag("<p class=\"status\">")
-            body.text(problem)
-            body.tag("</p>")
-        }
-        body.tag("<p class=\"muted\">Paste an operator API token (<code>registrar tokens create --operator</code>). ")
-        body.tag("It stays in this browser, in a cookie sent only to the console.</p>")
-        body.tag("<form method=\"post\" action=\"/console/sign-in\"><p><label>Operator token ")
-        body.tag("<input type=\"password\" name=\"token\" autocomplete=\"off\" required></label></p>")
-        body.tag("<p><button type=\"submit\">Sign in</button></p></form><p>")
-        body.link(path: ["console"], "← Participants")
-        body.tag("</p>")
-        return ConsolePage.render(title: "Sign in · \(directory)", body: body)
-    }
-
     /// Organisations and their statuses, trust anchors, then one page of the audit trail from `after`
     /// (oldest first, as the API pages it). Each change is a form that posts to `/console/operator/…`.
+    struct PeopleView {
+        var people: [Person]
+        var invitations: [Invitation]
+    }
+
     static func overview(
-        operator caller: Caller, organisations: [Organisation], anchors: [TrustAnchor], events: [AuditEvent], after: Int64, pageSize: Int,
-        directory: String
+        operator caller: Caller, organisations: [Organisation], people: PeopleView, anchors: [TrustAnchor], events: [AuditEvent],
+        after: Int64, pageSize: Int, directory: String
     ) -> Data {
         var body = HTMLDocument()
         body.tag("<form method=\"post\" action=\"/console/sign-out\"><p class=\"muted\">Signed in as ")
@@ -43,6 +31,8 @@ enum OperatorPages {
         ) { index, cell in
             statusForm(for: organisations[index], into: &cell)
         }
+
+        peopleSection(people, organisations: organisations, caller: caller, into: &body)
 
         body.tag("<h2 id=\"trust-anchors\">Trust anchors</h2>")
         body.table(
@@ -72,6 +62,63 @@ enum OperatorPages {
         }
         body.tag("</p>")
         return ConsolePage.render(title: "Operator console · \(directory)", body: body)
+    }
+
+    /// Everyone who signs in, the invitations waiting, and the forms that invite: an organisation's
+    /// administrator (operators), or staff (staff administrators).
+    private static func peopleSection(_ view: PeopleView, organisations: [Organisation], caller: Caller, into body: inout HTMLDocument) {
+        let names = Dictionary(organisations.map { ($0.id, $0.legalName) }, uniquingKeysWith: { first, _ in first })
+        body.tag("<h2 id=\"people\">People</h2>")
+        body.table(
+            headings: ["E-mail", "Name", "Staff role", "Memberships", "Status"],
+            rows: view.people.map { person in
+                [
+                    person.email, person.name, person.staffRole?.rawValue ?? "—",
+                    person.memberships.map { "\(names[$0.organisationID] ?? $0.organisationID): \($0.role.rawValue)" }.joined(
+                        separator: ", "),
+                    person.status.rawValue,
+                ]
+            }, empty: "Nobody signs in yet: invite someone below."
+        ) { index, cell in
+            let person = view.people[index]
+            cell.form(posting: ["console", "operator", "people", person.id, "status"])
+            if person.status == .active {
+                cell.tag("<input type=\"hidden\" name=\"status\" value=\"Disabled\"><button type=\"submit\">Disable</button></form>")
+            } else {
+                cell.tag("<input type=\"hidden\" name=\"status\" value=\"Active\"><button type=\"submit\">Enable</button></form>")
+            }
+        }
+        body.tag("<h3>Invitations waiting</h3>")
+        body.table(
+            headings: ["E-mail", "For", "Expires", "Invited by"],
+            rows: view.invitations.map { [$0.email, $0.grants, Timestamp.format($0.expiresAt), $0.invitedBy] }, empty: "None."
+        ) { index, cell in
+            cell.form(posting: ["console", "invitations", view.invitations[index].id, "withdraw"])
+            cell.tag("<button type=\"submit\">Withdraw</button></form>")
+        }
+        if caller.isOperator, !organisations.isEmpty {
+            body.tag("<h3>Invite an organisation's member</h3>")
+            body.form(posting: ["console", "operator", "invitations"])
+            body.field("E-mail", name: "email", type: "email", attributes: "required maxlength=\"254\"")
+            body.tag("<p><label>Organisation<br><select name=\"organisation\">")
+            for organisation in organisations {
+                body.tag("<option value=\"")
+                body.text(organisation.id)
+                body.tag("\">")
+                body.text(organisation.legalName)
+                body.tag("</option>")
+            }
+            body.tag("</select></label></p>")
+            MemberPages.roleChoice(into: &body)
+            body.tag("<p><button type=\"submit\">Invite</button></p></form>")
+        }
+        if caller.permits(.manageStaff) {
+            body.tag("<h3>Invite directory staff</h3>")
+            body.form(posting: ["console", "operator", "invitations"])
+            body.field("E-mail", name: "email", type: "email", attributes: "required maxlength=\"254\"")
+            body.choice("Staff role", name: "staff_role", options: StaffRole.allCases.map(\.rawValue))
+            body.tag("<p><button type=\"submit\">Invite</button></p></form>")
+        }
     }
 
     /// The statuses an organisation may move to (`OrganisationStatus.allowedNextStatuses`), or a note
@@ -108,7 +155,7 @@ enum OperatorPages {
         body.tag("<h1>Not changed</h1><p class=\"status\">")
         body.text(detail)
         body.tag("</p><p>")
-        body.link(path: ["console", "operator"], "← Operator console")
+        body.link(path: ["console", "home"], "← Console home")
         body.tag("</p>")
         return ConsolePage.render(title: "Not changed · \(directory)", body: body)
     }

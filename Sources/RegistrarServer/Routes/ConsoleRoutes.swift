@@ -24,35 +24,51 @@ enum ConsoleRoutes {
             }
         }
 
-        routes.add(.get, "/console/sign-in") { _, _ in
-            privatePage(OperatorPages.signIn(directory: directory))
+        routes.add(.get, "/console/sign-in") { request, _ in
+            let joined = request.uri.queryParameters["joined"] != nil
+            return privatePage(
+                PeoplePages.signIn(directory: directory, notice: joined ? "Welcome: sign in with your e-mail, password and code." : nil))
         }
 
-        routes.add(.post, "/console/sign-in") { request, _ in
+        routes.add(.post, "/console/sign-in") { request, context in
             guard ConsoleSession.isSameOrigin(request, runtime: runtime) else {
                 return privatePage(
-                    OperatorPages.signIn(directory: directory, problem: "Sign in from this server's own page."), status: .forbidden)
+                    PeoplePages.signIn(directory: directory, problem: "Sign in from this server's own page."), status: .forbidden)
             }
             try HTTPExchange.requireMediaType(request, accepted: ["application/x-www-form-urlencoded"])
             let form = try await HTTPExchange.body(of: request, limit: 4096)
-            guard let token = ConsoleSession.formField("token", in: form).map({ $0.trimmingCharacters(in: .whitespaces) }),
-                try await ConsoleSession.operatorCaller(token: token, runtime: runtime) != nil
-            else {
-                return privatePage(
-                    OperatorPages.signIn(directory: directory, problem: "That is not a working operator token."), status: .unauthorized)
+            let field = { (name: String) in ConsoleSession.formField(name, in: form) ?? "" }
+            if ConsoleSession.formField("token", in: form) != nil {
+                let token = field("token").trimmingCharacters(in: .whitespaces)
+                guard try await ConsoleSession.operatorCaller(token: token, runtime: runtime) != nil else {
+                    return privatePage(
+                        PeoplePages.signIn(directory: directory, problem: "That is not a working operator token."), status: .unauthorized)
+                }
+                return redirect(to: "/console/operator", cookie: ConsoleSession.signInCookie(token: token, runtime: runtime))
             }
-            return redirect(to: "/console/operator", cookie: ConsoleSession.signInCookie(token: token, runtime: runtime))
+            let started: SignIn.Started
+            do {
+                started = try await runtime.signIn.signIn(
+                    email: field("email"), password: field("password"), code: field("code"),
+                    from: context.remoteAddress?.ipAddress ?? "unknown", replacing: ConsoleSession.sessionSecret(request))
+            } catch let refusal as DirectoryError {
+                return privatePage(PeoplePages.signIn(directory: directory, problem: refusal.description), status: .unauthorized)
+            }
+            let next = started.person.staffRole != nil ? "/console/operator" : "/console/home"
+            return redirect(to: next, cookie: ConsoleSession.signInCookie(token: started.secret, runtime: runtime))
         }
 
         routes.add(.post, "/console/sign-out") { request, _ in
             guard ConsoleSession.isSameOrigin(request, runtime: runtime) else {
                 return privatePage(
-                    OperatorPages.signIn(directory: directory, problem: "Sign out from this server's own page."), status: .forbidden)
+                    PeoplePages.signIn(directory: directory, problem: "Sign out from this server's own page."), status: .forbidden)
             }
+            if let secret = ConsoleSession.sessionSecret(request) { try await runtime.signIn.signOut(secret) }
             return redirect(to: "/console", cookie: ConsoleSession.signOutCookie(runtime: runtime))
         }
 
         registerOperatorActions(on: &routes, runtime: runtime)
+        PeopleConsoleRoutes.register(on: &routes, runtime: runtime)
 
         routes.add(.get, "/console/operator") { request, _ in
             let after = try ListingQuery.auditCursor(request.uri.queryParameters)
@@ -60,9 +76,11 @@ enum ConsoleRoutes {
                 return redirect(to: "/console/sign-in", cookie: nil)
             }
             let pageSize = 100
+            let people = OperatorPages.PeopleView(
+                people: try await runtime.people.people(for: caller), invitations: try await runtime.people.invitations(for: caller))
             return privatePage(
                 OperatorPages.overview(
-                    operator: caller, organisations: try await runtime.directory.organisations(for: caller),
+                    operator: caller, organisations: try await runtime.directory.organisations(for: caller), people: people,
                     anchors: try await runtime.trust.anchors(for: caller),
                     events: try await runtime.auditTrail.events(afterID: after, limit: pageSize, for: caller), after: after,
                     pageSize: pageSize, directory: directory))
@@ -96,35 +114,47 @@ enum ConsoleRoutes {
         }
     }
 
-    /// Runs one change posted from a console form: from this server's origin, by a signed-in operator.
-    /// Success goes back to the operator page (303); a refusal the API would answer with a 4xx problem is
-    /// shown as a page with the same status and words.
-    private static func operatorAction(
+    /// Runs one change posted from a console form by a signed-in operator or staff member, then goes
+    /// back to the operator page's `section`.
+    static func operatorAction(
         _ request: Request, runtime: DirectoryRuntime, returningTo section: String,
-        _ change: (Caller, (String) -> String?) async throws -> Void
+        _ change: (Caller, ConsoleForm) async throws -> Void
+    ) async throws -> Response {
+        try await consoleAction(request, runtime: runtime, signedIn: ConsoleSession.signedInOperator) { caller, form in
+            try await change(caller, form)
+            return redirect(to: "/console/operator#\(section)", cookie: nil)
+        }
+    }
+
+    /// Runs one change posted from a console form: from this server's origin, by whoever `signedIn`
+    /// finds. `change` answers (a 303 back, or a page showing a secret once); a refusal the API would
+    /// answer with a 4xx problem is shown as a page with the same status and words.
+    static func consoleAction(
+        _ request: Request, runtime: DirectoryRuntime,
+        signedIn: (Request, DirectoryRuntime) async throws -> Caller? = ConsoleSession.signedIn,
+        _ change: (Caller, ConsoleForm) async throws -> Response
     ) async throws -> Response {
         let directory = runtime.configuration.publicURL
         guard ConsoleSession.isSameOrigin(request, runtime: runtime) else {
             return privatePage(
                 OperatorPages.refused("Make changes from this server's own pages.", directory: directory), status: .forbidden)
         }
-        guard let caller = try await ConsoleSession.signedInOperator(request, runtime: runtime) else {
-            return privatePage(OperatorPages.signIn(directory: directory, problem: "Sign in again to make changes."), status: .unauthorized)
+        guard let caller = try await signedIn(request, runtime) else {
+            return privatePage(PeoplePages.signIn(directory: directory, problem: "Sign in again to make changes."), status: .unauthorized)
         }
         try HTTPExchange.requireMediaType(request, accepted: ["application/x-www-form-urlencoded"])
         let body = try await HTTPExchange.body(of: request, limit: runtime.configuration.maxRequestBodyBytes)
         do {
-            try await change(caller) { ConsoleSession.formField($0, in: body) }
+            return try await change(caller, ConsoleForm(body: body))
         } catch {
             guard let (problem, _) = Problem.from(error), problem.status < 500 else { throw error }
             return privatePage(OperatorPages.refused(problem.detail, directory: directory), status: .init(code: problem.status))
         }
-        return redirect(to: "/console/operator#\(section)", cookie: nil)
     }
 
     /// A page for one signed-in browser: never stored by a cache, and never in `DocumentCache` (whose
     /// documents the fast paths serve to anyone).
-    private static func privatePage(_ body: Data, status: HTTPResponse.Status = .ok) -> Response {
+    static func privatePage(_ body: Data, status: HTTPResponse.Status = .ok) -> Response {
         var headers = ConsolePage.headers
         headers[.contentType] = ConsolePage.contentType
         headers[.cacheControl] = "no-store"
@@ -132,7 +162,7 @@ enum ConsoleRoutes {
     }
 
     /// 303 See Other (RFC 9110 §15.4.4): after a form post the browser fetches the next page with GET.
-    private static func redirect(to path: String, cookie: String?) -> Response {
+    static func redirect(to path: String, cookie: String?) -> Response {
         var headers = HTTPFields()
         headers[.location] = path
         headers[.cacheControl] = "no-store"

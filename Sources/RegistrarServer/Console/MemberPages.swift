@@ -1,0 +1,104 @@
+import Directory
+import Foundation
+
+/// An organisation's own pages for its signed-in members: what the organisation is and has, and, for
+/// those who manage its people, its members, invitations and API tokens.
+enum MemberPages {
+    /// A person's start page: the organisations they belong to.
+    static func home(person: Person, organisations: [Organisation], directory: String) -> Data {
+        var body = HTMLDocument()
+        signedInBar(person.email, into: &body)
+        body.tag("<h1>Your organisations</h1>")
+        body.table(
+            headings: ["Organisation", "Your role", "Status"],
+            rows: organisations.map { [$0.legalName, person.role(in: $0.id)?.rawValue ?? "", $0.status.rawValue] },
+            empty: "You are not a member of any organisation yet."
+        ) { index, cell in
+            cell.link(path: ["console", "organisations", organisations[index].id], "Open")
+        }
+        return ConsolePage.render(title: "Home · \(directory)", body: body)
+    }
+
+    struct OrganisationView {
+        var organisation: Organisation
+        var software: [SoftwareStatement]
+        var members: [Person]
+        var invitations: [Invitation]
+        var tokens: [APIToken]
+        /// Whether the viewer may invite and remove members and manage tokens.
+        var managesPeople: Bool
+    }
+
+    static func organisation(_ view: OrganisationView, signedInAs: String, directory: String) -> Data {
+        let organisation = view.organisation
+        let base = ["console", "organisations", organisation.id]
+        var body = HTMLDocument()
+        signedInBar(signedInAs, into: &body)
+        body.tag("<h1>")
+        body.text(organisation.legalName)
+        body.tag("</h1><p>")
+        body.text("Status \(organisation.status.rawValue) · country \(organisation.country) · id \(organisation.id)")
+        body.tag("</p>")
+
+        body.tag("<h2 id=\"software\">Software statements</h2>")
+        body.table(
+            headings: ["Client name", "Status", "Roles", "Id"],
+            rows: view.software.map { [$0.clientName, $0.status.rawValue, $0.roles.joined(separator: ", "), $0.id] },
+            empty: "None yet.")
+
+        body.tag("<h2 id=\"members\">Members</h2>")
+        body.table(
+            headings: ["E-mail", "Name", "Role", "Status"],
+            rows: view.members.map { [$0.email, $0.name, $0.role(in: organisation.id)?.rawValue ?? "", $0.status.rawValue] },
+            empty: "No members yet.",
+            trailing: view.managesPeople
+                ? { index, cell in
+                    cell.form(posting: base + ["members", view.members[index].id, "remove"])
+                    cell.tag("<button type=\"submit\">Remove</button></form>")
+                } : nil)
+        guard view.managesPeople else { return ConsolePage.render(title: "\(organisation.legalName) · \(directory)", body: body) }
+
+        body.tag("<h3>Invitations waiting</h3>")
+        body.table(
+            headings: ["E-mail", "Role", "Expires"],
+            rows: view.invitations.map { [$0.email, $0.membership?.role.rawValue ?? "", Timestamp.format($0.expiresAt)] },
+            empty: "None."
+        ) { index, cell in
+            cell.form(posting: ["console", "invitations", view.invitations[index].id, "withdraw"])
+            cell.tag("<button type=\"submit\">Withdraw</button></form>")
+        }
+        body.tag("<h3>Invite a colleague</h3>")
+        body.form(posting: base + ["invitations"])
+        body.field("E-mail", name: "email", type: "email", attributes: "required maxlength=\"254\"")
+        roleChoice(into: &body)
+        body.tag("<p><button type=\"submit\">Invite</button></p></form>")
+
+        body.tag("<h2 id=\"tokens\">API tokens</h2><p class=\"muted\">For your automation: they act for this organisation ")
+        body.tag("(software, keys, SSAs), never for people or tokens.</p>")
+        body.table(
+            headings: ["Label", "Created", "Id"],
+            rows: view.tokens.map { [$0.label, Timestamp.format($0.createdAt), String($0.id.prefix(12))] }, empty: "None."
+        ) { index, cell in
+            cell.form(posting: base + ["tokens", view.tokens[index].id, "revoke"])
+            cell.tag("<button type=\"submit\">Revoke</button></form>")
+        }
+        body.form(posting: base + ["tokens"])
+        body.field("Label", name: "label", attributes: "required maxlength=\"128\"")
+        body.tag("<p><button type=\"submit\">Create token</button></p></form>")
+        return ConsolePage.render(title: "\(organisation.legalName) · \(directory)", body: body)
+    }
+
+    static func roleChoice(into body: inout HTMLDocument) {
+        body.choice("Role", name: "role", options: OrganisationRole.allCases.map(\.rawValue))
+    }
+
+    static func signedInBar(_ name: String, into body: inout HTMLDocument) {
+        body.tag("<form method=\"post\" action=\"/console/sign-out\"><p class=\"muted\">Signed in as ")
+        body.text(name)
+        body.tag(" <button type=\"submit\">Sign out</button> · ")
+        body.link(path: ["console", "home"], "Home")
+        body.tag(" · ")
+        body.link(path: ["console"], "Participants")
+        body.tag("</p></form>")
+    }
+}
