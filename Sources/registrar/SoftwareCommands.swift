@@ -6,8 +6,8 @@ import RegistrarServer
 
 struct SoftwareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "software", abstract: "Create, list, show software statements and change their status.",
-        subcommands: [Create.self, List.self, Show.self, SetStatus.self, AddKey.self, RevokeKey.self])
+        commandName: "software", abstract: "Create, change, list, show software statements and change their status.",
+        subcommands: [Create.self, Update.self, List.self, Show.self, SetStatus.self, AddKey.self, RevokeKey.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a software statement (Active) for an organisation.")
@@ -16,31 +16,13 @@ struct SoftwareCommand: AsyncParsableCommand {
         @OptionGroup(title: "The directory (kept with its data)") var identity: DirectoryIdentityOptions
         @Option(help: "Organisation id.") var org: String
         @Option(help: "Client name.") var name: String
-        @Option(help: "Description.") var description: String?
-        @Option(help: "Version, kept as text.") var version: String?
-        @Option(help: "Environment label, e.g. production or sandbox.") var environment: String?
-        @Option(help: "Live or Test.") var mode: String = "Live"
-        @Option(help: "Redirect URI (repeatable).") var redirectURI: [String] = []
-        @Option(help: "Role, e.g. AISP (repeatable).") var role: [String] = []
-        @Option(help: "Client URI.") var clientURI: String?
-        @Option(help: "Logo URI.") var logoURI: String?
-        @Option(help: "Terms of service URI.") var tosURI: String?
-        @Option(help: "Policy URI.") var policyURI: String?
-        @Option(help: "CDR revocation URI.") var revocationURI: String?
-        @Option(help: "CDR recipient base URI.") var recipientBaseURI: String?
+        @OptionGroup(title: "Details") var details: SoftwareDetailsOptions
 
         func run() async throws {
             try await withStore(store) { store in
-                guard let softwareMode = SoftwareMode(rawValue: mode.capitalized) else { throw CLIError("mode must be Live or Test") }
                 let profile = try await identity.configuration(in: store).profile
                 let directory = ParticipantDirectory(store: store, profile: profile)
-                let software = try await directory.createSoftware(
-                    in: org,
-                    NewSoftwareStatement(
-                        clientName: name, description: description, version: version, environment: environment, mode: softwareMode,
-                        clientUri: clientURI, logoUri: logoURI, tosUri: tosURI, policyUri: policyURI, redirectUris: redirectURI,
-                        revocationUri: revocationURI, recipientBaseUri: recipientBaseURI, roles: role),
-                    by: .cli)
+                let software = try await directory.createSoftware(in: org, try details.input(name: name), by: .cli)
                 if output.json { try Output.json(software) } else { print(software.id) }
                 // What the directory's profile still needs before an SSA can be issued, said now.
                 let missing = profile.claimSet.missingData(software: software, organisation: try await directory.organisation(org))
@@ -50,6 +32,27 @@ struct SoftwareCommand: AsyncParsableCommand {
                             "note: before an SSA can be issued, the \(profile.rawValue) profile needs \(missing.joined(separator: ", "))\n"
                                 .utf8))
                 }
+            }
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a software statement's details: the options given replace what is recorded, the rest stays.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+        @OptionGroup(title: "The directory (kept with its data)") var identity: DirectoryIdentityOptions
+        @Argument(help: "Software statement id.") var id: String
+        @Option(help: "Client name.") var name: String?
+        @OptionGroup(title: "Details") var details: SoftwareDetailsOptions
+
+        func run() async throws {
+            try await withStore(store) { store in
+                let current = try await findSoftware(id, in: store)
+                let directory = ParticipantDirectory(store: store, profile: try await identity.configuration(in: store).profile)
+                let updated = try await directory.updateSoftware(
+                    id, in: current.organisationID, try details.input(name: name, over: current), by: .cli)
+                if output.json { try Output.json(updated) } else { print("\(updated.id) updated") }
             }
         }
     }
@@ -99,6 +102,38 @@ struct SoftwareCommand: AsyncParsableCommand {
                 if output.json { try Output.json(updated) } else { print("\(updated.id) is now \(updated.status.rawValue)") }
             }
         }
+    }
+}
+
+/// A software statement's details as command-line options, for `create` and `update` alike.
+struct SoftwareDetailsOptions: ParsableArguments {
+    @Option(help: "Description.") var description: String?
+    @Option(help: "Version, kept as text.") var version: String?
+    @Option(help: "Environment label, e.g. production or sandbox.") var environment: String?
+    @Option(help: "Live or Test (default Live).") var mode: String?
+    @Option(help: "Redirect URI (repeatable).") var redirectURI: [String] = []
+    @Option(help: "Role, e.g. AISP (repeatable).") var role: [String] = []
+    @Option(help: "Client URI.") var clientURI: String?
+    @Option(help: "Logo URI.") var logoURI: String?
+    @Option(help: "Terms of service URI.") var tosURI: String?
+    @Option(help: "Policy URI.") var policyURI: String?
+    @Option(help: "CDR revocation URI.") var revocationURI: String?
+    @Option(help: "CDR recipient base URI.") var recipientBaseURI: String?
+
+    /// The details given, each over what `current` records (nothing, at creation).
+    func input(name: String?, over current: SoftwareStatement? = nil) throws -> NewSoftwareStatement {
+        let softwareMode: SoftwareMode? = try mode.map {
+            guard let parsed = SoftwareMode(rawValue: $0.capitalized) else { throw CLIError("mode must be Live or Test") }
+            return parsed
+        }
+        return NewSoftwareStatement(
+            clientName: name ?? current?.clientName ?? "", description: description ?? current?.description,
+            version: version ?? current?.version, environment: environment ?? current?.environment,
+            mode: softwareMode ?? current?.mode ?? .live, clientUri: clientURI ?? current?.clientURI, logoUri: logoURI ?? current?.logoURI,
+            tosUri: tosURI ?? current?.termsOfServiceURI, policyUri: policyURI ?? current?.policyURI,
+            redirectUris: redirectURI.isEmpty ? current?.redirectURIs ?? [] : redirectURI,
+            revocationUri: revocationURI ?? current?.revocationURI, recipientBaseUri: recipientBaseURI ?? current?.recipientBaseURI,
+            roles: role.isEmpty ? current?.roles ?? [] : role)
     }
 }
 

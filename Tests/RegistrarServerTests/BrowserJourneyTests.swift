@@ -6,14 +6,17 @@ import Testing
 /// people do in the console, through the pages as a browser renders and submits them. Screenshots land
 /// in .build/artefacts/browser-journey.
 @Suite(witnessesAvailable) struct BrowserJourneyTests {
-    @Test func staffInviteAnOrganisationsAdministratorWhoSignsInAndCreatesAToken() async throws {
+    @Test func staffInviteAProviderWhoCreatesSoftwareTakesACertificateAndAnSSAThenABankPublishesAServer() async throws {
         try await LiveDirectory.run { live in
             let provider = live.credentials.providerOrganisationID
+            let bank = live.credentials.bankOrganisationID
             let invitation = try await live.runtime.people.invite(email: "ana@directory.example", staffRole: .administrator, by: .system)
+            let bankInvitation = try await live.runtime.people.invite(
+                email: "otto@bank.example", to: Membership(organisationID: bank, role: .administrator), by: .system)
+            let link = { (secret: String) in "\(live.baseURL)/console/join?invitation=\(secret)" }
             let artefacts = Witness.packageRoot.appending(path: ".build/artefacts/browser-journey").path
             let result = try await Witness.python(
-                "browser_journey.py",
-                [live.baseURL, "\(live.baseURL)/console/join?invitation=\(invitation.secret)", provider, artefacts])
+                "browser_journey.py", [live.baseURL, link(invitation.secret), provider, link(bankInvitation.secret), bank, artefacts])
             guard result.status == 0 else { return }
             let journey = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
             let token = try #require(journey?["token"] as? String)
@@ -27,11 +30,19 @@ import Testing
                 ])
             #expect(status.output == "200", "the token the page showed works: \(status.output)")
             let pages = try #require(journey?["pages"] as? [String])
-            #expect(pages.count == 9, "\(pages)")
+            #expect(pages.count == 16, "\(pages)")
             let files = try FileManager.default.contentsOfDirectory(atPath: artefacts).filter { $0.hasSuffix(".png") }
-            #expect(files.count >= 9)
-            let bank = try #require(try await live.runtime.people.person(withEmail: "ben@tpp.example"))
-            #expect(bank.memberships == [Membership(organisationID: provider, role: .administrator)])
+            #expect(files.count == pages.count)
+            // What the pages did is in the directory, named after the person who did it.
+            let software = try #require(journey?["software"] as? String)
+            #expect(try await live.runtime.directory.software(software, in: provider).clientName == "Ben's Budgeting")
+            let events = try await live.runtime.store.auditEvents(afterID: 0, limit: 1000)
+            for action in ["software.create", "key.add", "certificate.issue"] {
+                #expect(events.contains { $0.action == action && $0.actor == "person:ben@tpp.example" }, "\(action)")
+            }
+            #expect(events.contains { $0.action == "authorisation-server.create" && $0.actor == "person:otto@bank.example" })
+            let ben = try #require(try await live.runtime.people.person(withEmail: "ben@tpp.example"))
+            #expect(ben.memberships == [Membership(organisationID: provider, role: .administrator)])
         }
     }
 }

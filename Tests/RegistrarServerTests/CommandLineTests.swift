@@ -47,6 +47,14 @@ import Testing
                 && bare.errors == "note: before an SSA can be issued, the obie profile needs software redirect URIs, software roles\n",
             "\(bare.errors)")
 
+        // An update changes what is given and keeps the rest.
+        let updated = try await registrar(["software", "update", softwareID, "--name", "CLI App 2", "--json"], data: data)
+        #expect(updated.status == 0, "\(updated.errors)")
+        let changed = try RecordCoding.decoder.decode(SoftwareStatement.self, from: Data(updated.output.utf8))
+        #expect(changed.clientName == "CLI App 2" && changed.roles == ["AISP"] && changed.redirectURIs == ["https://cli.example/cb"])
+        let unauthorised = try await registrar(["software", "update", softwareID, "--role", "PISP"], data: data)
+        #expect(unauthorised.status != 0 && unauthorised.errors.contains("not among the organisation's authorised roles"))
+
         let listed = try await registrar(["org", "list", "--json"], data: data)
         let organisations = try RecordCoding.decoder.decode([Organisation].self, from: Data(listed.output.utf8))
         #expect(organisations.map(\.legalName) == ["CLI TPP"])

@@ -1,20 +1,33 @@
 """Walks the console in a real Chromium (Debian's chromium and chromium-driver, driven by Selenium), the
 way people do: a staff administrator accepts an invitation and sets up an authenticator, signs in,
-invites an organisation's administrator, signs out; that administrator joins, signs in, opens the
-organisation and creates an API token. TOTP codes are computed here, from the key the page shows
-(RFC 6238, independently of Registrar). A screenshot of every page goes to ARTEFACTS.
+invites a provider's administrator, signs out; that administrator joins, signs in, opens the
+organisation, creates an API token, creates a software statement, adds a key made here, runs the
+openssl command the page shows for a CSR, takes the certificate and downloads it and an SSA; then a
+bank's administrator joins and publishes an authorisation server. The SSA is verified with PyJWT
+against the directory's /jwks, the certificate with `openssl verify` to the directory's root, and the
+authorisation server is looked up in /participants. TOTP codes are computed here, from the key the
+page shows (RFC 6238, independently of Registrar). A screenshot of every page goes to ARTEFACTS.
 
-usage: browser_journey.py BASE_URL STAFF_INVITATION_LINK ORGANISATION_ID ARTEFACTS
-prints JSON: {"token": the API token the organisation's administrator created, "pages": [titles]}
+usage: browser_journey.py BASE_URL STAFF_INVITATION_LINK ORGANISATION_ID BANK_INVITATION_LINK BANK_ID ARTEFACTS
+prints JSON: {"token": the API token the provider's administrator created, "software": its software id,
+              "pages": [titles]}
 """
 import base64
 import hashlib
 import hmac
+import glob
 import json
 import os
 import struct
+import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -22,7 +35,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-base, staff_link, organisation, artefacts = sys.argv[1:5]
+base, staff_link, organisation, bank_link, bank, artefacts = sys.argv[1:7]
 os.makedirs(artefacts, exist_ok=True)
 for old in os.listdir(artefacts):
     if old.endswith(".png"):
@@ -41,6 +54,8 @@ options = webdriver.ChromeOptions()
 options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1024"]:
     options.add_argument(argument)
+downloads = tempfile.mkdtemp(prefix="registrar-downloads-")
+options.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
 driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
 driver.set_page_load_timeout(30)
 pages = []
@@ -85,6 +100,28 @@ def join(link, name, email, step):
     return key
 
 
+def downloaded(pattern):
+    """The file a click on a download link saved, once Chromium has finished writing it."""
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        found = [f for f in glob.glob(os.path.join(downloads, pattern)) if not f.endswith(".crdownload")]
+        if found:
+            with open(found[0]) as saved:
+                return saved.read()
+        time.sleep(0.2)
+    raise AssertionError(("no download", pattern, os.listdir(downloads)))
+
+
+def fetch(path):
+    with urllib.request.urlopen(base + path, timeout=20) as reply:
+        return reply.read()
+
+
+def sign_out():
+    submit("/console/sign-out")
+    WebDriverWait(driver, 20).until(expected_conditions.url_matches(r"/console$"))
+
+
 def sign_in(email, key):
     fill("email", email)
     fill("password", PASSWORD)
@@ -109,8 +146,7 @@ try:
     assert link.startswith(base + "/console/join?invitation=rgi_"), link
     shot("invitation")
     driver.get(base + "/console/operator")
-    submit("/console/sign-out")
-    WebDriverWait(driver, 20).until(expected_conditions.url_matches(r"/console$"))
+    sign_out()
 
     tpp_key = join(link, "Ben Provider", "ben@tpp.example", 0)
     sign_in("ben@tpp.example", tpp_key)
@@ -124,6 +160,82 @@ try:
     WebDriverWait(driver, 20).until(expected_conditions.presence_of_element_located((By.ID, "token-secret")))
     token = driver.find_element(By.ID, "token-secret").text
     shot("token")
-    print(json.dumps({"token": token, "pages": pages}))
+
+    # A software statement, from the form on the organisation's page.
+    driver.get(base + "/console/organisations/" + organisation)
+    driver.find_element(By.XPATH, '//summary[text()="New software statement"]').click()
+    fill("client_name", "Ben's Budgeting")
+    fill("redirect_uris", "https://tpp.example/callback")
+    driver.find_element(By.CSS_SELECTOR, 'input[name="roles"][value="AISP"]').click()
+    shot("new-software")
+    submit("/console/organisations/%s/software" % organisation)
+    arrive("/software/")
+    software_page = driver.current_url
+    software = software_page.rsplit("/", 1)[1]
+    shot("software")
+
+    # A signing key made here; its public half pasted as PEM.
+    private = ec.generate_private_key(ec.SECP256R1())
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    fill("key", public_pem)
+    submit("/console/organisations/%s/software/%s/keys" % (organisation, software))
+    arrive("#keys")
+    keys = json.loads(fetch("/organisations/%s/software-statements/%s/jwks" % (organisation, software)))["keys"]
+    assert len(keys) == 1 and keys[0]["kty"] == "EC", keys
+
+    # The CSR from the exact command the page shows, run in a folder of our own.
+    command = driver.find_element(By.ID, "csr-command").text
+    workspace = tempfile.mkdtemp(prefix="registrar-csr-")
+    subprocess.run(command, shell=True, cwd=workspace, check=True, capture_output=True)
+    with open(os.path.join(workspace, software + ".csr")) as csr:
+        fill("csr", csr.read())
+    Select(driver.find_element(By.NAME, "purpose")).select_by_visible_text("transport")
+    submit("/console/organisations/%s/software/%s/certificates" % (organisation, software))
+    arrive("#certificates")
+    shot("certificate")
+    driver.find_element(By.LINK_TEXT, "Download").click()
+    chain = downloaded("*.pem")
+    with open(os.path.join(workspace, "chain.pem"), "w") as saved:
+        saved.write(chain)
+    with open(os.path.join(workspace, "root.cer"), "wb") as saved:
+        saved.write(fetch("/pki/root.cer"))
+    subprocess.run(["openssl", "x509", "-inform", "DER", "-in", "root.cer", "-out", "root.pem"], cwd=workspace, check=True)
+    verified = subprocess.run(
+        ["openssl", "verify", "-CAfile", "root.pem", "-untrusted", "chain.pem", "chain.pem"],
+        cwd=workspace, capture_output=True, text=True)
+    assert verified.returncode == 0 and ": OK" in verified.stdout, (verified.stdout, verified.stderr)
+
+    # The SSA, downloaded, verified with PyJWT against the directory's published keys.
+    driver.find_element(By.LINK_TEXT, "Download a new SSA").click()
+    assertion = downloaded(software + ".jwt").strip()
+    directory_keys = jwt.PyJWKSet.from_dict(json.loads(fetch("/jwks")))
+    kid = jwt.get_unverified_header(assertion)["kid"]
+    signing_key = next(k for k in directory_keys.keys if k.key_id == kid)
+    claims = jwt.decode(assertion, signing_key.key, algorithms=["PS256", "ES256"], options={"verify_aud": False})
+    assert claims["software_id"] == software and claims["software_roles"] == ["AISP"], claims
+    sign_out()
+
+    # The bank's administrator publishes an authorisation server.
+    bank_key = join(bank_link, "Otto Bank", "otto@bank.example", 0)
+    sign_in("otto@bank.example", bank_key)
+    arrive("/console/home")
+    driver.get(base + "/console/organisations/" + bank)
+    driver.find_element(By.XPATH, '//summary[text()="New authorisation server"]').click()
+    fill("name", "Otto Bank Business")
+    fill("issuer", "https://as.otto-bank.example")
+    fill("discovery", "https://as.otto-bank.example/.well-known/openid-configuration")
+    fill("api_family", "payments")
+    fill("api_version", "3.1.11")
+    fill("api_endpoints", "https://api.otto-bank.example/open-banking/v3.1/pisp")
+    Select(driver.find_element(By.NAME, "certification_status")).select_by_visible_text("Certified")
+    shot("new-server")
+    submit("/console/organisations/%s/authorisation-servers" % bank)
+    arrive("#servers")
+    shot("servers")
+    participant = json.loads(fetch("/participants/" + bank))
+    servers = participant.get("AuthorisationServers", [])
+    assert any(s.get("Issuer") == "https://as.otto-bank.example" for s in servers), participant
+    print(json.dumps({"token": token, "software": software, "pages": pages}))
 finally:
     driver.quit()

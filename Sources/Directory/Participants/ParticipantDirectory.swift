@@ -94,9 +94,7 @@ public struct ParticipantDirectory: Sendable {
         -> SoftwareStatement
     {
         let organisation = try await storedOrganisation(organisationID, for: caller, to: .manageOrganisation).record
-        try input.validate()
-        if let profile { try RoleVocabulary.requireKnown(softwareRoles: input.roles ?? [], in: profile) }
-        try SoftwareRoles.requireAuthorised(input.roles ?? [], by: organisation)
+        try check(input, of: organisation)
         guard organisation.status == .active else {
             throw DirectoryError.notActive(
                 "organisation \(organisationID) is \(organisation.status.rawValue); new software needs an Active organisation")
@@ -112,6 +110,47 @@ public struct ParticipantDirectory: Sendable {
         try changes.insert(software, auditedAs: "software.create")
         try await apply(changes)
         return software
+    }
+
+    /// Replaces a software statement's details (everything `createSoftware` takes) under the same rules;
+    /// its id, status and keys stay. The next SSA and the published documents carry the new details.
+    @discardableResult
+    public func updateSoftware(_ id: String, in organisationID: String, _ input: NewSoftwareStatement, by caller: Caller) async throws
+        -> SoftwareStatement
+    {
+        let organisation = try await storedOrganisation(organisationID, for: caller, to: .manageSoftware(id: id)).record
+        let stored = try await storedSoftware(id, in: organisationID, for: caller, to: .manageSoftware(id: id))
+        try check(input, of: organisation)
+        guard stored.record.status != .removed else {
+            throw DirectoryError.invalidTransition("software statement \(id) is Removed; its details are final")
+        }
+        let now = clock()
+        var updated = stored.record
+        updated.clientName = input.clientName
+        updated.description = input.description
+        updated.version = input.version
+        updated.environment = input.environment
+        updated.mode = input.mode ?? stored.record.mode
+        updated.clientURI = input.clientUri
+        updated.logoURI = input.logoUri
+        updated.termsOfServiceURI = input.tosUri
+        updated.policyURI = input.policyUri
+        updated.redirectURIs = input.redirectUris ?? []
+        updated.revocationURI = input.revocationUri
+        updated.recipientBaseURI = input.recipientBaseUri
+        updated.roles = input.roles ?? []
+        updated.updatedAt = now
+        var changes = ChangeSet(actor: caller.auditName, at: now)
+        try changes.update(updated, readAt: stored.revision, auditedAs: "software.update", before: stored.record)
+        try await apply(changes)
+        return updated
+    }
+
+    /// The fields' rules, then the roles: known to the ecosystem and authorised for the organisation.
+    private func check(_ input: NewSoftwareStatement, of organisation: Organisation) throws {
+        try input.validate()
+        if let profile { try RoleVocabulary.requireKnown(softwareRoles: input.roles ?? [], in: profile) }
+        try SoftwareRoles.requireAuthorised(input.roles ?? [], by: organisation)
     }
 
     public func software(_ id: String, in organisationID: String, for caller: Caller? = nil) async throws -> SoftwareStatement {

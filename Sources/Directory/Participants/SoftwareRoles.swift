@@ -8,6 +8,12 @@ public enum SoftwareRoles {
         return Set(organisation.authorityClaims.flatMap { $0.roles.filter { $0.status == .active }.map(\.role) })
     }
 
+    /// The roles to offer new software of `organisation`: its authorised ones, or, where it states no
+    /// authority claims, every software role of the ecosystem.
+    public static func claimable(by organisation: Organisation, in profile: EcosystemProfile) -> [String] {
+        authorised(for: organisation).map { $0.sorted() } ?? RoleVocabulary.softwareRoles(in: profile)
+    }
+
     public static func requireAuthorised(_ roles: [String], by organisation: Organisation) throws {
         guard let authorised = authorised(for: organisation) else { return }
         let unauthorised = roles.filter { !authorised.contains($0) }

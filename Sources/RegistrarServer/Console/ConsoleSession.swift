@@ -109,9 +109,31 @@ extension UInt8 {
     }
 }
 
+extension Caller {
+    /// How the console names whoever is signed in: a person by their e-mail, a token by its audit name.
+    var consoleName: String {
+        if case .person(let person) = self { return person.email }
+        return auditName
+    }
+}
+
 /// A posted `application/x-www-form-urlencoded` body; `form("name")` is one field's value.
 struct ConsoleForm: Sendable {
     let body: Data
 
     func callAsFunction(_ name: String) -> String? { ConsoleSession.formField(name, in: body) }
+
+    /// A field left empty is no value: optional details stay absent instead of becoming "".
+    func optional(_ name: String) -> String? {
+        guard let value = self(name)?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// Every value sent under `name` (ticked checkboxes).
+    func all(_ name: String) -> [String] { FormEncoding.pairs(body)?.filter { $0.name == name }.map(\.value) ?? [] }
+
+    /// One entry per non-empty line (a text area of URIs).
+    func lines(_ name: String) -> [String] {
+        (self(name) ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 }

@@ -55,19 +55,63 @@ struct HTMLDocument {
         tag("></label></p>")
     }
 
-    /// A labelled choice among `options` (shown and sent as they are, escaped).
-    mutating func choice(_ label: StaticString, name: StaticString, options: [String]) {
+    /// A labelled choice among `options` (shown and sent as they are, escaped), `selected` chosen.
+    mutating func choice(_ label: StaticString, name: StaticString, options: [String], selected: String? = nil) {
         tag("<p><label>")
         tag(label)
         tag("<br><select name=\"")
         tag(name)
         tag("\">")
         for option in options {
-            tag("<option>")
+            tag(option == selected ? "<option selected>" : "<option>")
             text(option)
             tag("</option>")
         }
         tag("</select></label></p>")
+    }
+
+    /// A labelled multi-line field (PEM, JWK, one URI per line); `value` (data) is escaped.
+    mutating func textArea(_ label: StaticString, name: StaticString, attributes: StaticString = "", value: String = "") {
+        tag("<p><label>")
+        tag(label)
+        tag("<br><textarea name=\"")
+        tag(name)
+        tag("\" rows=\"6\" cols=\"72\" ")
+        tag(attributes)
+        tag(">")
+        text(value)
+        tag("</textarea></label></p>")
+    }
+
+    /// A group of checkboxes sharing `name`, one per option, those in `checked` ticked; the group's
+    /// legend names it for screen readers.
+    mutating func checkboxes(_ legend: StaticString, name: StaticString, options: [String], checked: Set<String> = []) {
+        tag("<fieldset><legend>")
+        tag(legend)
+        tag("</legend>")
+        for option in options {
+            tag("<label><input type=\"checkbox\" name=\"")
+            tag(name)
+            tag("\" value=\"")
+            text(option)
+            tag(checked.contains(option) ? "\" checked> " : "\"> ")
+            text(option)
+            tag("</label> ")
+        }
+        tag("</fieldset>")
+    }
+
+    /// Terms and their descriptions (a record's details), all data escaped; empty descriptions are left out.
+    mutating func details(_ pairs: [(String, String)]) {
+        tag("<dl>")
+        for (term, description) in pairs where !description.isEmpty {
+            tag("<dt>")
+            text(term)
+            tag("</dt><dd>")
+            text(description)
+            tag("</dd>")
+        }
+        tag("</dl>")
     }
 
     /// A hidden form field carrying data back to the server.
@@ -161,7 +205,8 @@ enum ConsolePage {
         h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}
         table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
         th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #d0d7de;vertical-align:top}
-        th{background:#f6f8fa}a{color:#0b5cad}
+        th{background:#f6f8fa}a{color:#0b5cad}dt{font-weight:600}dd{margin:0 0 .4rem 1rem}
+        pre{background:#f6f8fa;padding:.6rem;white-space:pre-wrap;overflow-wrap:anywhere}fieldset{border:1px solid #d0d7de;margin:.5rem 0}
         .status{font-weight:600}.muted{color:#57606a}
         """
 

@@ -69,6 +69,7 @@ enum ConsoleRoutes {
 
         registerOperatorActions(on: &routes, runtime: runtime)
         PeopleConsoleRoutes.register(on: &routes, runtime: runtime)
+        SoftwareConsoleRoutes.register(on: &routes, runtime: runtime)
 
         routes.add(.get, "/console/operator") { request, _ in
             let after = try ListingQuery.auditCursor(request.uri.queryParameters)
@@ -128,10 +129,12 @@ enum ConsoleRoutes {
 
     /// Runs one change posted from a console form: from this server's origin, by whoever `signedIn`
     /// finds. `change` answers (a 303 back, or a page showing a secret once); a refusal the API would
-    /// answer with a 4xx problem is shown as a page with the same status and words.
+    /// answer with a 4xx problem is shown with the same status and words: on the page the form came
+    /// from when `refusedOn` draws it with the problem beside the form, otherwise on a page of its own.
     static func consoleAction(
         _ request: Request, runtime: DirectoryRuntime,
         signedIn: (Request, DirectoryRuntime) async throws -> Caller? = ConsoleSession.signedIn,
+        refusedOn: ((Caller, String) async throws -> Data)? = nil,
         _ change: (Caller, ConsoleForm) async throws -> Response
     ) async throws -> Response {
         let directory = runtime.configuration.publicURL
@@ -148,7 +151,11 @@ enum ConsoleRoutes {
             return try await change(caller, ConsoleForm(body: body))
         } catch {
             guard let (problem, _) = Problem.from(error), problem.status < 500 else { throw error }
-            return privatePage(OperatorPages.refused(problem.detail, directory: directory), status: .init(code: problem.status))
+            let page =
+                if let refusedOn, let drawn = try? await refusedOn(caller, problem.detail) { drawn } else {
+                    OperatorPages.refused(problem.detail, directory: directory)
+                }
+            return privatePage(page, status: .init(code: problem.status))
         }
     }
 

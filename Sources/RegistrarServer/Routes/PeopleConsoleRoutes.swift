@@ -37,8 +37,11 @@ enum PeopleConsoleRoutes {
                     members: try await runtime.people.people(inOrganisation: id, for: caller),
                     invitations: managesPeople ? try await runtime.people.invitations(ofOrganisation: id, for: caller) : [],
                     tokens: managesPeople ? try await runtime.apiTokens.list(ofOrganisation: id, for: caller) : [],
-                    managesPeople: managesPeople)
-                return ConsoleRoutes.privatePage(MemberPages.organisation(view, signedInAs: signedInName(caller), directory: directory))
+                    servers: try await runtime.directory.authorisationServers(in: id),
+                    claimableRoles: SoftwareRoles.claimable(by: organisation, in: runtime.configuration.profile),
+                    managesPeople: managesPeople,
+                    managesOrganisation: (try? caller.require(.manageOrganisation, inOrganisation: id)) != nil)
+                return ConsoleRoutes.privatePage(MemberPages.organisation(view, signedInAs: caller.consoleName, directory: directory))
             }
         }
 
@@ -202,12 +205,8 @@ enum PeopleConsoleRoutes {
         "\(runtime.configuration.publicURL)/console/join?invitation=\(secret)"
     }
 
-    private static func signedInName(_ caller: Caller) -> String {
-        if case .person(let person) = caller { return person.email }
-        return caller.auditName
-    }
-
-    private static func refusedAsPage(directory: String, _ body: () async throws -> Response) async throws -> Response {
+    /// Runs `body`, showing a refusal the API would answer with a 4xx as a page with the same words.
+    static func refusedAsPage(directory: String, _ body: () async throws -> Response) async throws -> Response {
         do { return try await body() } catch {
             guard let (problem, _) = Problem.from(error), problem.status < 500 else { throw error }
             return ConsoleRoutes.privatePage(

@@ -42,6 +42,15 @@ enum SoftwareStatementRoutes {
             return try HTTPExchange.json(try await directory.software(softwareID, in: organisationID, for: caller))
         }
 
+        routes.add(.put, item) { request, context in
+            let caller = try context.requireCaller()
+            let organisationID = try HTTPExchange.parameter("organisationId", in: context)
+            try caller.requireAccess(toOrganisation: organisationID)
+            let input = try await HTTPExchange.decodeJSON(NewSoftwareStatement.self, from: request, limit: limit)
+            let softwareID = try HTTPExchange.parameter("softwareStatementId", in: context)
+            return try HTTPExchange.json(try await directory.updateSoftware(softwareID, in: organisationID, input, by: caller))
+        }
+
         routes.add(.put, "\(item)/status") { request, context in
             let caller = try context.requireCaller()
             let organisationID = try HTTPExchange.parameter("organisationId", in: context)
