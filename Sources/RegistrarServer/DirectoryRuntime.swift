@@ -22,6 +22,8 @@ public final class DirectoryRuntime: Sendable {
     /// People who sign in to the console, their invitations, and their sessions.
     public let people: People
     public let signIn: SignIn
+    /// New organisations' applications: opened by staff, completed by the applicant, approved or rejected.
+    public let onboarding: Onboarding
     public let keyring: DirectoryKeyring
     public let views: PublishedViews
     public let certificateAuthority: DirectoryCertificateAuthority
@@ -61,6 +63,7 @@ public final class DirectoryRuntime: Sendable {
         self.auditTrail = AuditTrail(store: store)
         self.people = People(store: store, encryptionKey: encryptionKey, passwordCost: configuration.passwordHashCost)
         self.signIn = SignIn(people: people)
+        self.onboarding = Onboarding(directory: directory, people: people)
         self.keyring = DirectoryKeyring(store: store, encryptionKey: encryptionKey)
         self.views = PublishedViews(store: store)
         self.certificateAuthority = DirectoryCertificateAuthority(

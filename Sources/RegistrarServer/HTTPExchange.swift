@@ -55,6 +55,15 @@ enum HTTPExchange {
 /// The body of status-change requests.
 struct StatusChange: Codable {
     var status: String
+    /// Why (required for an organisation's Rejected; recorded with every organisation status change).
+    var reason: String?
+}
+
+/// The body of `POST /applications`.
+struct NewApplication: Codable {
+    var legalName: String
+    var country: String
+    var applicantEmail: String
 }
 
 /// The body of key revocations.

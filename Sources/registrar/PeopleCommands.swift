@@ -44,17 +44,7 @@ struct PeopleCommand: AsyncParsableCommand {
                             email: email, to: Membership(organisationID: org ?? "", role: try InputRules.choice(role ?? "", field: "role")),
                             by: .cli)
                     }
-                let kept = try await DirectorySettings.read(from: directory)?.publicURL
-                let base = publicURL ?? kept ?? "http://localhost:8080"
-                let link = "\(base)/console/join?invitation=\(invited.secret)"
-                if output.json {
-                    try Output.json([
-                        "link": link, "id": invited.invitation.id, "email": invited.invitation.email,
-                        "expiresAt": Timestamp.format(invited.invitation.expiresAt),
-                    ])
-                } else {
-                    print(link)
-                }
+                try await printInvitation(invited, publicURL: publicURL, store: directory, output: output)
             }
         }
     }
@@ -139,5 +129,24 @@ private func setStatus(_ status: Person.Status, of id: String, store options: St
         let person = try await People(store: directory, encryptionKey: try options.requireEncryptionKey()).setStatus(
             of: id, to: status, by: .cli)
         print("\(person.email) is \(person.status.rawValue)")
+    }
+}
+
+/// The link an invitation is accepted at, printed once (or as JSON with the invitation's id and expiry).
+func printInvitation(
+    _ invited: (invitation: Invitation, secret: String), publicURL: String?, store: any DirectoryStore, output: OutputOptions,
+    extra: [String: String] = [:]
+) async throws {
+    let kept = try await DirectorySettings.read(from: store)?.publicURL
+    let base = publicURL ?? kept ?? "http://localhost:8080"
+    let link = "\(base)/console/join?invitation=\(invited.secret)"
+    if output.json {
+        try Output.json(
+            extra.merging([
+                "link": link, "id": invited.invitation.id, "email": invited.invitation.email,
+                "expiresAt": Timestamp.format(invited.invitation.expiresAt),
+            ]) { $1 })
+    } else {
+        print(link)
     }
 }

@@ -18,7 +18,7 @@ import Testing
 
     @Test(arguments: [
         (OrganisationStatus.active, OrganisationStatus.suspended), (.active, .revoked), (.active, .surrendered),
-        (.suspended, .active), (.suspended, .revoked), (.suspended, .surrendered),
+        (.suspended, .active), (.suspended, .revoked), (.suspended, .surrendered), (.pending, .active), (.pending, .rejected),
     ])
     func allowedOrganisationTransitions(from: OrganisationStatus, to: OrganisationStatus) throws {
         try StatusLifecycle.checkTransition(of: organisation(from), to: to)
@@ -26,7 +26,8 @@ import Testing
 
     @Test(arguments: [
         (OrganisationStatus.revoked, OrganisationStatus.active), (.surrendered, .active), (.revoked, .suspended),
-        (.active, .active), (.surrendered, .revoked),
+        (.active, .active), (.surrendered, .revoked), (.rejected, .active), (.active, .pending), (.suspended, .pending),
+        (.pending, .suspended), (.active, .rejected),
     ])
     func refusedOrganisationTransitionsSayWhy(from: OrganisationStatus, to: OrganisationStatus) {
         #expect {
@@ -57,11 +58,45 @@ import Testing
         #expect(StatusLifecycle.cascade(.suspended, to: software(.removed)) == nil)
     }
 
-    @Test(arguments: [OrganisationStatus.revoked, .surrendered])
+    @Test(arguments: [OrganisationStatus.revoked, .surrendered, .rejected])
     func revocationAndSurrenderRemoveAllSoftware(status: OrganisationStatus) {
         #expect(StatusLifecycle.cascade(status, to: software(.active)) == .removed)
         #expect(StatusLifecycle.cascade(status, to: software(.inactive)) == .removed)
         #expect(StatusLifecycle.cascade(status, to: software(.removed)) == nil)
+    }
+
+    @Test func applicationsAreNotPublishedAndRejectedIsFinal() {
+        #expect(OrganisationStatus.allCases.filter { !$0.isPublished } == [.pending, .rejected])
+        #expect(OrganisationStatus.allCases.filter(\.isFinal) == [.revoked, .surrendered, .rejected])
+    }
+
+    @Test func aRejectionNeedsAReasonOtherChangesMayGiveOne() throws {
+        for missing in [nil, "", "  \n"] {
+            #expect(throws: DirectoryError.self) { try StatusLifecycle.checkReason(missing, for: .rejected) }
+        }
+        try StatusLifecycle.checkReason("no FCA authorisation found", for: .rejected)
+        try StatusLifecycle.checkReason(nil, for: .active)
+        #expect(throws: DirectoryError.self) { try StatusLifecycle.checkReason(String(repeating: "x", count: 1025), for: .suspended) }
+    }
+
+    @Test func anOrganisationStartsActiveOrPending() throws {
+        try StatusLifecycle.checkInitial(.active)
+        try StatusLifecycle.checkInitial(.pending)
+        for status in [OrganisationStatus.suspended, .revoked, .surrendered, .rejected] {
+            #expect(throws: DirectoryError.self) { try StatusLifecycle.checkInitial(status) }
+        }
+    }
+
+    @Test func membersChangeTheirOrganisationsDataOnlyWhileItIsAnApplication() throws {
+        let member = Caller.organisation(id: "o", label: "automation")
+        try StatusLifecycle.checkEditable(organisation(.pending), by: member)
+        #expect(throws: DirectoryError.forbidden("an approved organisation's data is changed by the directory's staff")) {
+            try StatusLifecycle.checkEditable(organisation(.active), by: member)
+        }
+        try StatusLifecycle.checkEditable(organisation(.suspended), by: .system)
+        for final in [OrganisationStatus.revoked, .rejected] {
+            #expect(throws: DirectoryError.self) { try StatusLifecycle.checkEditable(organisation(final), by: .system) }
+        }
     }
 
     @Test func reinstatementRestoresOnlyWhatTheSuspensionTook() {

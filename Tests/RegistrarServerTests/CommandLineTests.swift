@@ -94,7 +94,7 @@ import Testing
         (["org", "show", "nope"], "registrar: error: no organisation nope\n"),
         (
             ["org", "set-status", "00000000-0000-4000-8000-000000000000", "paused"],
-            "registrar: error: status must be one of Active, Suspended, Revoked, Surrendered\n"
+            "registrar: error: status must be one of Active, Suspended, Revoked, Surrendered, Pending, Rejected\n"
         ),
         (
             ["software", "create", "--org", "00000000-0000-4000-8000-000000000000", "--name", "X"],
@@ -217,9 +217,38 @@ import Testing
         }
     }
 
+    @Test func anApplicationIsOpenedCompletedAndDecidedFromTheCommandLine() async throws {
+        let data = try TestStores.temporaryFolder()
+        #expect(try await registrar(["init", "--public-url", "https://directory.example"], data: data).status == 0)
+        let opened = try await registrar(
+            ["org", "apply", "--name", "Ben's Budgeting", "--country", "GB", "--applicant", "ben@tpp.example"], data: data)
+        #expect(opened.status == 0, "\(opened.errors)")
+        let lines = opened.output.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 && lines[1].hasPrefix("https://directory.example/console/join?invitation=rgi_"), "\(lines)")
+        let id = try #require(lines.first)
+        let listed = try await registrar(["org", "list"], data: data)
+        #expect(listed.output.contains("\(id)  Pending"), "\(listed.output)")
+
+        let completed = try await registrar(
+            ["org", "update", id, "--registration-number", "09876543", "--authority", "FCA:812345:AISP,PISP", "--json"], data: data)
+        #expect(completed.status == 0, "\(completed.errors)")
+        let organisation = try RecordCoding.decoder.decode(Organisation.self, from: Data(completed.output.utf8))
+        #expect(organisation.legalName == "Ben's Budgeting" && organisation.authorityClaims.first?.roles.count == 2)
+
+        let reasonless = try await registrar(["org", "set-status", id, "Rejected"], data: data)
+        #expect(reasonless.status != 0 && reasonless.errors.contains("a rejection needs a reason"), "\(reasonless.errors)")
+        let rejected = try await registrar(
+            ["org", "set-status", id, "Rejected", "--reason", "No authorisation found", "--json"], data: data)
+        #expect(rejected.status == 0 && rejected.output.contains("\"statusReason\" : \"No authorisation found\""), "\(rejected.output)")
+        let pending = try await registrar(["org", "create", "--name", "Later", "--country", "GB", "--pending"], data: data)
+        let later = pending.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await registrar(["org", "set-status", later, "Active"], data: data).output.contains("is now Active"))
+    }
+
     @Test func everyCommandHasHelp() async throws {
         for command in [
-            [], ["sandbox"], ["serve"], ["init"], ["org", "create"], ["software", "set-status"], ["as", "create"], ["tokens", "create"],
+            [], ["sandbox"], ["serve"], ["init"], ["org", "create"], ["org", "apply"], ["org", "update"], ["software", "update"],
+            ["software", "set-status"], ["as", "create"], ["tokens", "create"],
             ["keys", "rotate"], ["ssa", "issue"], ["audit"],
         ] {
             let result = try await Witness.run(Witness.registrarBinary, command + ["--help"])

@@ -156,7 +156,11 @@ import Testing
             let audit = try await live.get("/audit-events?limit=1000", token: live.credentials.operatorToken).text
             #expect(audit.contains("organisation.status"))
 
-            #expect(try await post(live, path, form: [("status", "Revoked")], cookie: cookie).status == .seeOther)
+            // A final status needs the box ticked that says what it does.
+            let unconfirmed = try await post(live, path, form: [("status", "Revoked")], cookie: cookie)
+            #expect(unconfirmed.status == .badRequest && unconfirmed.text.contains("Revoked is final"))
+            #expect(try await organisationStatus(live, provider) == "Suspended")
+            #expect(try await post(live, path, form: [("status", "Revoked"), ("confirm", "yes")], cookie: cookie).status == .seeOther)
             // Revoked is final: the domain's rule answers, as a page with the API's status and words.
             let back = try await post(live, path, form: [("status", "Active")], cookie: cookie)
             #expect(back.status.code / 100 == 4 && back.text.contains("Not changed"), "\(back.status) \(back.text)")

@@ -10,17 +10,8 @@ import Testing
 
 /// A provider's software and a bank's authorisation servers through the console's HTTP: each form
 /// changes what the API publishes, a refusal is shown on the page it came from, and roles hold.
-@Suite struct SoftwareConsoleTests {
+@Suite struct SoftwareConsoleTests: ConsoleDriving {
     let people = PeopleConsoleTests()
-    var console: OperatorConsoleTests { people.console }
-
-    func post(_ live: LiveDirectory, _ path: String, _ form: [(String, String)], cookie: String) async throws -> LiveDirectory.Reply {
-        try await console.post(live, path, form: form, cookie: cookie)
-    }
-
-    func page(_ live: LiveDirectory, _ path: String, cookie: String) async throws -> LiveDirectory.Reply {
-        try await live.get(path, headers: console.withCookie(cookie))
-    }
 
     @Test func aProviderCreatesSoftwareAddsAKeyTakesACertificateFromTheShownCommandAndDownloadsAnSSA() async throws {
         try await LiveDirectory.run { live in

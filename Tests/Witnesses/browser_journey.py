@@ -1,16 +1,18 @@
 """Walks the console in a real Chromium (Debian's chromium and chromium-driver, driven by Selenium), the
-way people do: a staff administrator accepts an invitation and sets up an authenticator, signs in,
-invites a provider's administrator, signs out; that administrator joins, signs in, opens the
-organisation, creates an API token, creates a software statement, adds a key made here, runs the
-openssl command the page shows for a CSR, takes the certificate and downloads it and an SSA; then a
-bank's administrator joins and publishes an authorisation server. The SSA is verified with PyJWT
-against the directory's /jwks, the certificate with `openssl verify` to the directory's root, and the
-authorisation server is looked up in /participants. TOTP codes are computed here, from the key the
-page shows (RFC 6238, independently of Registrar). A screenshot of every page goes to ARTEFACTS.
+way people do, through an organisation's whole arrival:
+  a staff administrator accepts an invitation, sets up an authenticator, signs in and opens an
+  application for a new provider; the applicant joins, completes the organisation's details; staff
+  approve it; the provider's administrator creates an API token and a software statement, adds a key
+  made here, runs the openssl command the page shows for a CSR, takes the certificate, downloads it and
+  an SSA; then a bank's administrator joins and publishes an authorisation server.
+The SSA is verified with PyJWT against the directory's /jwks, the certificate with `openssl verify` to
+the directory's root, and the authorisation server is looked up in /participants. TOTP codes are
+computed here, from the key the page shows (RFC 6238, independently of Registrar), each step used once.
+A screenshot of every page goes to ARTEFACTS.
 
-usage: browser_journey.py BASE_URL STAFF_INVITATION_LINK ORGANISATION_ID BANK_INVITATION_LINK BANK_ID ARTEFACTS
-prints JSON: {"token": the API token the provider's administrator created, "software": its software id,
-              "pages": [titles]}
+usage: browser_journey.py BASE_URL STAFF_INVITATION_LINK BANK_INVITATION_LINK BANK_ID ARTEFACTS
+prints JSON: {"organisation": the new provider's id, "token": the API token its administrator created,
+              "software": its software id, "pages": [titles]}
 """
 import base64
 import hashlib
@@ -35,7 +37,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-base, staff_link, organisation, bank_link, bank, artefacts = sys.argv[1:7]
+base, staff_link, bank_link, bank, artefacts = sys.argv[1:6]
 os.makedirs(artefacts, exist_ok=True)
 for old in os.listdir(artefacts):
     if old.endswith(".png"):
@@ -43,11 +45,26 @@ for old in os.listdir(artefacts):
 PASSWORD = "correct horse battery staple"
 
 
-def totp(key, at):
+def totp(key, step):
     secret = base64.b32decode(key + "=" * (-len(key) % 8))
-    mac = hmac.new(secret, struct.pack(">Q", int(at // 30)), hashlib.sha1).digest()
+    mac = hmac.new(secret, struct.pack(">Q", step), hashlib.sha1).digest()
     offset = mac[-1] & 0x0F
     return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000)
+
+
+used_steps = {}
+
+
+def fresh_code(key):
+    """A code for a time step this key has not used: the server accepts each step once, and one step
+    either side of its own. Waits for the next step when those three are spent."""
+    while True:
+        now = int(time.time() // 30)
+        for step in (now, now + 1, now - 1):
+            if step not in used_steps.setdefault(key, set()):
+                used_steps[key].add(step)
+                return totp(key, step)
+        time.sleep(30 - time.time() % 30 + 0.5)
 
 
 options = webdriver.ChromeOptions()
@@ -86,14 +103,14 @@ def submit(form_action):
     driver.find_element(By.CSS_SELECTOR, 'form[action="%s"] button[type="submit"]' % form_action).click()
 
 
-def join(link, name, email, step):
+def join(link, name, email):
     driver.get(link)
     shot("join-" + name.split()[0].lower())
     assert email in driver.page_source, "the page names the invited address"
     key = driver.find_element(By.ID, "authenticator-key").text.replace(" ", "")
     fill("name", name)
     fill("password", PASSWORD)
-    fill("code", totp(key, time.time() + step))
+    fill("code", fresh_code(key))
     submit("/console/join")
     arrive("/console/sign-in?joined=1")
     shot("joined")
@@ -122,38 +139,67 @@ def sign_out():
     WebDriverWait(driver, 20).until(expected_conditions.url_matches(r"/console$"))
 
 
-def sign_in(email, key):
+def sign_in(email, key, landing):
+    driver.get(base + "/console/sign-in")
     fill("email", email)
     fill("password", PASSWORD)
-    fill("code", totp(key, time.time() + 30))  # the next step: the one used to join is spent
+    fill("code", fresh_code(key))
     driver.find_element(By.CSS_SELECTOR, 'form[action="/console/sign-in"] input[name="email"]').submit()
+    arrive(landing)
 
 
 try:
-    staff_key = join(staff_link, "Ana Staff", "ana@directory.example", 0)
-    sign_in("ana@directory.example", staff_key)
-    arrive("/console/operator")
+    staff_key = join(staff_link, "Ana Staff", "ana@directory.example")
+    sign_in("ana@directory.example", staff_key, "/console/operator")
     assert "person:ana@directory.example" in driver.page_source
     shot("operator")
 
-    fill_form = driver.find_element(By.CSS_SELECTOR, 'form[action="/console/operator/invitations"]')
-    fill_form.find_element(By.NAME, "email").send_keys("ben@tpp.example")
-    Select(fill_form.find_element(By.NAME, "organisation")).select_by_value(organisation)
-    Select(fill_form.find_element(By.NAME, "role")).select_by_visible_text("Administrator")
-    fill_form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
+    # Staff open an application for a new provider.
+    driver.find_element(By.XPATH, '//summary[text()="Onboard a new organisation"]').click()
+    fill("legal_name", "Ben's Budgeting")
+    fill("country", "GB")
+    fill("email", "ben@tpp.example")
+    submit("/console/operator/applications")
     WebDriverWait(driver, 20).until(expected_conditions.presence_of_element_located((By.ID, "invitation-link")))
     link = driver.find_element(By.ID, "invitation-link").text
     assert link.startswith(base + "/console/join?invitation=rgi_"), link
-    shot("invitation")
+    shot("application-opened")
     driver.get(base + "/console/operator")
     sign_out()
 
-    tpp_key = join(link, "Ben Provider", "ben@tpp.example", 0)
-    sign_in("ben@tpp.example", tpp_key)
-    arrive("/console/home")
+    # The applicant joins and completes the organisation's details; it is not published yet.
+    tpp_key = join(link, "Ben Provider", "ben@tpp.example")
+    sign_in("ben@tpp.example", tpp_key, "/console/home")
     shot("home")
     driver.find_element(By.LINK_TEXT, "Open").click()
-    arrive("/console/organisations/" + organisation)
+    arrive("/console/organisations/")
+    organisation = driver.current_url.rsplit("/", 1)[1]
+    assert "This organisation is an application" in driver.page_source
+    assert organisation not in fetch("/participants").decode()
+    fill("legal_name", "Ben's Budgeting Ltd")
+    fill("registration_number", "09876543")
+    fill("authority", "FCA")
+    fill("registration_id", "812345")
+    for role in ("AISP", "PISP"):
+        driver.find_element(By.CSS_SELECTOR, 'input[name="roles"][value="%s"]' % role).click()
+    fill("technical_name", "Ben Provider")
+    fill("technical_email", "ben@tpp.example")
+    shot("application")
+    submit("/console/organisations/%s/details" % organisation)
+    arrive("#details")
+    sign_out()
+
+    # Staff approve it: a participant from now on.
+    sign_in("ana@directory.example", staff_key, "/console/operator")
+    assert "FCA 812345: AISP, PISP" in driver.page_source
+    shot("approval")
+    submit("/console/operator/organisations/%s/status" % organisation)  # the first such form: Approve
+    arrive("#organisations")
+    assert organisation in fetch("/participants").decode()
+    sign_out()
+
+    sign_in("ben@tpp.example", tpp_key, "/console/home")
+    driver.get(base + "/console/organisations/" + organisation)
     shot("organisation")
     fill("label", "Ben's automation")
     submit("/console/organisations/%s/tokens" % organisation)
@@ -217,9 +263,8 @@ try:
     sign_out()
 
     # The bank's administrator publishes an authorisation server.
-    bank_key = join(bank_link, "Otto Bank", "otto@bank.example", 0)
-    sign_in("otto@bank.example", bank_key)
-    arrive("/console/home")
+    bank_key = join(bank_link, "Otto Bank", "otto@bank.example")
+    sign_in("otto@bank.example", bank_key, "/console/home")
     driver.get(base + "/console/organisations/" + bank)
     driver.find_element(By.XPATH, '//summary[text()="New authorisation server"]').click()
     fill("name", "Otto Bank Business")
@@ -236,6 +281,6 @@ try:
     participant = json.loads(fetch("/participants/" + bank))
     servers = participant.get("AuthorisationServers", [])
     assert any(s.get("Issuer") == "https://as.otto-bank.example" for s in servers), participant
-    print(json.dumps({"token": token, "software": software, "pages": pages}))
+    print(json.dumps({"organisation": organisation, "token": token, "software": software, "pages": pages}))
 finally:
     driver.quit()

@@ -7,20 +7,25 @@ public struct NewOrganisation: Codable, Sendable {
     public var country: String
     public var contacts: [Contact]?
     public var authorityClaims: [AuthorityClaim]?
+    /// Active (the default) or Pending: an application its invited administrator completes.
+    public var status: OrganisationStatus?
 
     public init(
         legalName: String, registrationNumber: String? = nil, country: String, contacts: [Contact]? = nil,
-        authorityClaims: [AuthorityClaim]? = nil
+        authorityClaims: [AuthorityClaim]? = nil, status: OrganisationStatus? = nil
     ) {
         self.legalName = legalName
         self.registrationNumber = registrationNumber
         self.country = country
         self.contacts = contacts
         self.authorityClaims = authorityClaims
+        self.status = status
     }
 
     func validate() throws {
         try InputRules.requireText(legalName, field: "legalName")
+        guard (contacts ?? []).count <= 16 else { throw DirectoryError.invalidInput("contacts: at most 16 are accepted") }
+        guard (authorityClaims ?? []).count <= 16 else { throw DirectoryError.invalidInput("authorityClaims: at most 16 are accepted") }
         try InputRules.requireOptionalText(registrationNumber, field: "registrationNumber")
         try InputRules.requireCountryCode(country)
         for contact in contacts ?? [] {

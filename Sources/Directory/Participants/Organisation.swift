@@ -10,6 +10,8 @@ public struct Organisation: Codable, Sendable, Equatable, StoredRecord {
     /// ISO 3166-1 alpha-2.
     public var country: String
     public var status: OrganisationStatus
+    /// Why the latest status change was made, when one was given (always for Rejected).
+    public var statusReason: String?
     public var contacts: [Contact]
     public var authorityClaims: [AuthorityClaim]
     public var createdAt: Date

@@ -26,16 +26,47 @@ public struct ParticipantDirectory: Sendable {
 
     public func createOrganisation(_ input: NewOrganisation, by caller: Caller) async throws -> Organisation {
         try caller.requireOperator()
-        try input.validate()
-        if let profile { try RoleVocabulary.requireKnown(authorityClaims: input.authorityClaims ?? [], in: profile) }
+        try check(input)
+        let status = input.status ?? .active
+        try StatusLifecycle.checkInitial(status)
         let now = clock()
         let organisation = Organisation(
             id: RecordIdentifier.make(), legalName: input.legalName, registrationNumber: input.registrationNumber, country: input.country,
-            contacts: input.contacts ?? [], authorityClaims: input.authorityClaims ?? [], createdAt: now, updatedAt: now)
+            status: status, contacts: input.contacts ?? [], authorityClaims: input.authorityClaims ?? [], createdAt: now, updatedAt: now)
         var changes = ChangeSet(actor: caller.auditName, at: now)
         try changes.insert(organisation, auditedAs: "organisation.create")
         try await apply(changes)
         return organisation
+    }
+
+    /// Replaces an organisation's data (everything `createOrganisation` takes but its status): staff,
+    /// or while it is Pending its own administrators completing their application
+    /// (`StatusLifecycle.checkEditable`).
+    @discardableResult
+    public func updateOrganisation(_ id: String, _ input: NewOrganisation, by caller: Caller) async throws -> Organisation {
+        let stored = try await storedOrganisation(id, for: caller, to: .manageOrganisation)
+        try StatusLifecycle.checkEditable(stored.record, by: caller)
+        try check(input)
+        guard input.status == nil || input.status == stored.record.status else {
+            throw DirectoryError.invalidInput("status changes through PUT /organisations/{organisationId}/status")
+        }
+        let now = clock()
+        var updated = stored.record
+        updated.legalName = input.legalName
+        updated.registrationNumber = input.registrationNumber
+        updated.country = input.country
+        updated.contacts = input.contacts ?? []
+        updated.authorityClaims = input.authorityClaims ?? []
+        updated.updatedAt = now
+        var changes = ChangeSet(actor: caller.auditName, at: now)
+        try changes.update(updated, readAt: stored.revision, auditedAs: "organisation.update", before: stored.record)
+        try await apply(changes)
+        return updated
+    }
+
+    private func check(_ input: NewOrganisation) throws {
+        try input.validate()
+        if let profile { try RoleVocabulary.requireKnown(authorityClaims: input.authorityClaims ?? [], in: profile) }
     }
 
     public func organisation(_ id: String, for caller: Caller? = nil) async throws -> Organisation {
@@ -66,14 +97,18 @@ public struct ParticipantDirectory: Sendable {
 
     /// Changes an organisation's status and cascades to its software in the same transaction.
     @discardableResult
-    public func setOrganisationStatus(_ id: String, to next: OrganisationStatus, by caller: Caller) async throws -> Organisation {
+    public func setOrganisationStatus(_ id: String, to next: OrganisationStatus, reason: String? = nil, by caller: Caller) async throws
+        -> Organisation
+    {
         try caller.requireOperator()
         let stored = try await storedOrganisation(id, for: caller)
         try StatusLifecycle.checkTransition(of: stored.record, to: next)
+        try StatusLifecycle.checkReason(reason, for: next)
         let now = clock()
         var changes = ChangeSet(actor: caller.auditName, at: now)
         var updated = stored.record
         updated.status = next
+        updated.statusReason = reason
         updated.updatedAt = now
         try changes.update(updated, readAt: stored.revision, auditedAs: "organisation.status", before: stored.record)
         for software in try await store.records(SoftwareStatement.self, ownerID: id) {

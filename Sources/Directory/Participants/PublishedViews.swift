@@ -14,10 +14,11 @@ public struct PublishedViews: Sendable {
         public init(updatedSince: Date? = nil) { self.updatedSince = updatedSince }
     }
 
-    /// Every organisation with its authorisation servers, ordered by organisation id. `updatedSince`
-    /// keeps organisations whose record or any of whose servers changed after that instant.
+    /// Every participant (an organisation from its approval on: `OrganisationStatus.isPublished`) with
+    /// its authorisation servers, ordered by organisation id. `updatedSince` keeps organisations whose
+    /// record or any of whose servers changed after that instant.
     public func participants(_ query: ParticipantQuery = .init()) async throws -> [ParticipantEntry] {
-        let organisations = try await store.records(Organisation.self).map(\.record)
+        let organisations = try await publishedOrganisations()
         let servers = Dictionary(grouping: try await store.records(AuthorisationServer.self).map(\.record), by: \.organisationID)
         return organisations.compactMap { organisation in
             let own = servers[organisation.id] ?? []
@@ -30,9 +31,7 @@ public struct PublishedViews: Sendable {
     }
 
     public func participant(_ organisationID: String) async throws -> ParticipantEntry {
-        guard RecordIdentifier.isWellFormed(organisationID),
-            let organisation = try await store.record(Organisation.self, id: organisationID)?.record
-        else {
+        guard let organisation = try await publishedOrganisation(organisationID) else {
             throw DirectoryError.notFound("no participant \(organisationID)")
         }
         return ParticipantEntry(
@@ -41,7 +40,7 @@ public struct PublishedViews: Sendable {
 
     /// Every organisation's status, ordered by id; `updatedSince` keeps those changed after it.
     public func organisationStatuses(updatedSince: Date? = nil) async throws -> [OrganisationStatusEntry] {
-        try await store.records(Organisation.self).map(\.record).filter { $0.updatedAt > (updatedSince ?? .distantPast) }.map {
+        try await publishedOrganisations().filter { $0.updatedAt > (updatedSince ?? .distantPast) }.map {
             OrganisationStatusEntry(organisationId: $0.id, status: $0.status.rawValue, updatedAt: Timestamp.format($0.updatedAt))
         }
     }
@@ -66,7 +65,7 @@ public struct PublishedViews: Sendable {
     /// An organisation's or software statement's keys. Fails with notFound when the owner does not exist,
     /// so that an unknown id is told apart from an owner without keys.
     public func keystore(organisationID: String, softwareID: String?, selection: KeySelection) async throws -> JSONWebKeySet {
-        guard RecordIdentifier.isWellFormed(organisationID), try await store.record(Organisation.self, id: organisationID) != nil else {
+        guard try await publishedOrganisation(organisationID) != nil else {
             throw DirectoryError.notFound("no organisation \(organisationID)")
         }
         if let softwareID {
@@ -85,6 +84,18 @@ public struct PublishedViews: Sendable {
             }
         }
         return JSONWebKeySet(keys: chosen.sorted { ($0.createdAt, $0.kid) < ($1.createdAt, $1.kid) }.map(\.jwk))
+    }
+
+    /// Applications (Pending, Rejected) are not participants: no published document names them.
+    private func publishedOrganisations() async throws -> [Organisation] {
+        try await store.records(Organisation.self).map(\.record).filter(\.status.isPublished)
+    }
+
+    private func publishedOrganisation(_ id: String) async throws -> Organisation? {
+        guard RecordIdentifier.isWellFormed(id), let organisation = try await store.record(Organisation.self, id: id)?.record,
+            organisation.status.isPublished
+        else { return nil }
+        return organisation
     }
 }
 

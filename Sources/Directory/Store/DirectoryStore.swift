@@ -186,12 +186,16 @@ public enum Timestamp {
     /// `2026-11-22T05:23:13.972Z`. Written out by hand: every stored record carries two of these and
     /// Foundation's ISO 8601 format style was a visible cost of each registration.
     public static func format(_ date: Date) -> String {
-        // Whole seconds and truncated milliseconds from the reference date, as Foundation counts them.
+        // Whole seconds and truncated milliseconds from the reference date, as Foundation counts them,
+        // but a microsecond (or two ulps) short of a millisecond counts as that millisecond: a date read back from
+        // "….231Z" is the nearest double, which may lie just below .231, and truncating it wrote
+        // ".230": every update of a record moved its createdAt a millisecond back.
         let sinceReference = date.timeIntervalSinceReferenceDate
         let whole = sinceReference.rounded(.down)
         guard whole.isFinite, abs(whole) < 1e12 else { return formatStyle(date) }
         var seconds = time_t(whole + Date.timeIntervalBetween1970AndReferenceDate)
-        let fraction = min(999, Int((sinceReference - whole) * 1000))
+        let tolerance = max(0.001, sinceReference.ulp * 2000)
+        let fraction = min(999, Int((sinceReference - whole) * 1000 + tolerance))
         var parts = tm()
         // Before the Gregorian reform Foundation writes Julian dates; those few go through Foundation.
         guard gmtime_r(&seconds, &parts) != nil, (1583...9999).contains(Int(parts.tm_year) + 1900) else { return formatStyle(date) }

@@ -28,13 +28,17 @@ enum MemberPages {
         var servers: [AuthorisationServer]
         /// Roles new software may claim: the organisation's authorised ones, or the ecosystem's.
         var claimableRoles: [String]
+        /// Roles a competent authority grants in this ecosystem (nil: it names none, as in the CDR).
+        var authorityRoles: [String]?
         /// Whether the viewer may invite and remove members and manage tokens.
         var managesPeople: Bool
         /// Whether the viewer may add software and authorisation servers.
         var managesOrganisation: Bool
+        /// Whether the viewer may change the organisation's data now (`StatusLifecycle.checkEditable`).
+        var editsDetails: Bool
     }
 
-    static func organisation(_ view: OrganisationView, signedInAs: String, directory: String) -> Data {
+    static func organisation(_ view: OrganisationView, signedInAs: String, directory: String, problem: String? = nil) -> Data {
         let organisation = view.organisation
         let base = ["console", "organisations", organisation.id]
         var body = HTMLDocument()
@@ -44,6 +48,8 @@ enum MemberPages {
         body.tag("</h1><p>")
         body.text("Status \(organisation.status.rawValue) · country \(organisation.country) · id \(organisation.id)")
         body.tag("</p>")
+        body.alert(problem)
+        OrganisationDetailsPages.section(organisation, editable: view.editsDetails, authorityRoles: view.authorityRoles, into: &body)
 
         body.tag("<h2 id=\"software\">Software statements</h2>")
         body.table(

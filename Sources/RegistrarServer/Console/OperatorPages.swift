@@ -24,6 +24,8 @@ enum OperatorPages {
         body.link(path: ["console"], "Participants")
         body.tag("</p></form><h1>Operator console</h1>")
 
+        applicationsSection(organisations.filter { $0.status == .pending }, caller: caller, into: &body)
+
         body.tag("<h2 id=\"organisations\">Organisations</h2>")
         body.table(
             headings: ["Organisation", "Country", "Status", "Id"],
@@ -121,9 +123,48 @@ enum OperatorPages {
         }
     }
 
+    /// What needs a decision first: applications whose administrator was invited to complete them,
+    /// oldest first, each with its data and the two decisions; then the form that opens a new one.
+    private static func applicationsSection(_ pending: [Organisation], caller: Caller, into body: inout HTMLDocument) {
+        body.tag("<h2 id=\"applications\">Applications waiting for approval</h2>")
+        let waiting = pending.sorted { $0.createdAt < $1.createdAt }
+        body.table(
+            headings: ["Organisation", "Country", "Registration", "Authority claims", "Contacts", "Opened"],
+            rows: waiting.map { organisation in
+                [
+                    organisation.legalName, organisation.country, organisation.registrationNumber ?? "—",
+                    organisation.authorityClaims.map { claim in
+                        "\(claim.authority) \(claim.registrationID): \(claim.roles.map(\.role).joined(separator: ", "))"
+                    }.joined(separator: "; "),
+                    organisation.contacts.map { "\($0.type): \($0.name ?? "") \($0.email ?? "")" }.joined(separator: "; "),
+                    Timestamp.format(organisation.createdAt),
+                ]
+            }, empty: "None waiting."
+        ) { index, cell in
+            guard caller.isOperator else { return }
+            let path = ["console", "operator", "organisations", waiting[index].id, "status"]
+            cell.link(path: ["console", "organisations", waiting[index].id], "Open")
+            cell.form(posting: path)
+            cell.hidden(name: "status", value: OrganisationStatus.active.rawValue)
+            cell.tag("<button type=\"submit\">Approve</button></form>")
+            cell.form(posting: path)
+            cell.hidden(name: "status", value: OrganisationStatus.rejected.rawValue)
+            cell.tag("<input name=\"reason\" required maxlength=\"1024\" aria-label=\"Reason for the applicant\" placeholder=\"Reason\"> ")
+            cell.tag("<label><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required> Rejected is final</label> ")
+            cell.tag("<button type=\"submit\">Reject</button></form>")
+        }
+        guard caller.isOperator else { return }
+        body.tag("<details><summary>Onboard a new organisation</summary>")
+        body.form(posting: ["console", "operator", "applications"])
+        body.field("Organisation's name (the applicant may correct it)", name: "legal_name", attributes: "required maxlength=\"256\"")
+        body.field("Country (ISO 3166-1 alpha-2)", name: "country", attributes: "required pattern=\"[A-Z]{2}\" maxlength=\"2\"")
+        body.field("Applicant's e-mail", name: "email", type: "email", attributes: "required maxlength=\"254\"")
+        body.tag("<p><button type=\"submit\">Open the application and invite</button></p></form></details>")
+    }
+
     /// The statuses an organisation may move to (`OrganisationStatus.allowedNextStatuses`), or a note
     /// that its status is final.
-    private static func statusForm(for organisation: Organisation, into cell: inout HTMLDocument) {
+    static func statusForm(for organisation: Organisation, into cell: inout HTMLDocument) {
         let next = OrganisationStatus.allCases.filter(organisation.status.allowedNextStatuses.contains)
         guard !next.isEmpty else { return cell.tag("<span class=\"muted\">final</span>") }
         cell.form(posting: ["console", "operator", "organisations", organisation.id, "status"])
@@ -133,7 +174,16 @@ enum OperatorPages {
             cell.text(status.rawValue)
             cell.tag("</option>")
         }
-        cell.tag("</select> <button type=\"submit\">Change</button></form>")
+        cell.tag("</select> <input name=\"reason\" maxlength=\"1024\" aria-label=\"Reason\" placeholder=\"Reason\"> ")
+        let finals = next.filter(\.isFinal)
+        if !finals.isEmpty {
+            // The box names what a final status does, so that ticking it is a decision, not a reflex.
+            cell.tag("<label><input type=\"checkbox\" name=\"confirm\" value=\"yes\"> ")
+            cell.text(finals.map(\.rawValue).joined(separator: " or ") + " cannot be undone")
+            if finals.contains(where: { $0 == .revoked || $0 == .surrendered }) { cell.tag(" and removes all its software") }
+            cell.tag("</label> ")
+        }
+        cell.tag("<button type=\"submit\">Change</button></form>")
     }
 
     private static func addAnchorForm(into body: inout HTMLDocument) {

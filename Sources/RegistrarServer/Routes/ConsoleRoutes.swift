@@ -94,7 +94,12 @@ enum ConsoleRoutes {
             let id = try HTTPExchange.parameter("organisationId", in: context)
             return try await operatorAction(request, runtime: runtime, returningTo: "organisations") { caller, form in
                 let status: OrganisationStatus = try InputRules.choice(form("status") ?? "", field: "status")
-                _ = try await runtime.directory.setOrganisationStatus(id, to: status, by: caller)
+                // A final status is said twice: the choice, and the box that names what it does.
+                guard !status.isFinal || form("confirm") == "yes" else {
+                    throw DirectoryError.invalidInput(
+                        "\(status.rawValue) is final: tick the box that says what it does to confirm it")
+                }
+                _ = try await runtime.directory.setOrganisationStatus(id, to: status, reason: form.optional("reason"), by: caller)
             }
         }
 

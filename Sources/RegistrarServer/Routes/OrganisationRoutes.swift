@@ -2,9 +2,11 @@ import Directory
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Keys
 
-/// Managing organisations, their authorisation servers and their keys. Operators only, except that an
-/// organisation's token may read its own organisation.
+/// Managing organisations, their applications, authorisation servers and keys. Operators create
+/// organisations and change their status; an organisation's own token reads it, publishes its servers,
+/// and completes its data while it is an application.
 enum OrganisationRoutes {
     static func register(on routes: inout RouteRegistrar, runtime: DirectoryRuntime) {
         let directory = runtime.directory
@@ -28,16 +30,39 @@ enum OrganisationRoutes {
                 try await directory.organisation(try HTTPExchange.parameter("organisationId", in: context), for: caller))
         }
 
+        routes.add(.put, "/organisations/{organisationId}") { request, context in
+            let caller = try context.requireCaller()
+            let id = try HTTPExchange.parameter("organisationId", in: context)
+            try caller.requireAccess(toOrganisation: id)
+            let input = try await HTTPExchange.decodeJSON(NewOrganisation.self, from: request, limit: limit)
+            return try HTTPExchange.json(try await directory.updateOrganisation(id, input, by: caller))
+        }
+
         routes.add(.put, "/organisations/{organisationId}/status") { request, context in
             let caller = try context.requireOperator()
             let change = try await HTTPExchange.decodeJSON(StatusChange.self, from: request, limit: limit)
             let status: OrganisationStatus = try InputRules.choice(change.status, field: "status")
             let id = try HTTPExchange.parameter("organisationId", in: context)
-            return try HTTPExchange.json(try await directory.setOrganisationStatus(id, to: status, by: caller))
+            return try HTTPExchange.json(try await directory.setOrganisationStatus(id, to: status, reason: change.reason, by: caller))
         }
 
-        routes.add(.post, "/organisations/{organisationId}/authorisation-servers") { request, context in
+        // An application: a Pending organisation and its first administrator's invitation, the link once.
+        routes.add(.post, "/applications") { request, context in
             let caller = try context.requireOperator()
+            let input = try await HTTPExchange.decodeJSON(NewApplication.self, from: request, limit: limit)
+            let opened = try await runtime.onboarding.open(
+                legalName: input.legalName, country: input.country, applicant: input.applicantEmail, by: caller)
+            var body = JSONValue.object(try RecordCoding.encode(opened.organisation)) ?? [:]
+            body["invitationLink"] = .string(PeopleConsoleRoutes.joinLink(opened.secret, runtime: runtime))
+            body["invitationExpiresAt"] = .string(Timestamp.format(opened.invitation.expiresAt))
+            var headers = location("/organisations/\(opened.organisation.id)", runtime)
+            headers[.cacheControl] = "no-store"
+            return try HTTPExchange.json(JSONValue.object(body), status: .created, headers: headers)
+        }
+
+        // The organisation's own token or people publish its servers, as staff may (`manageOrganisation`).
+        routes.add(.post, "/organisations/{organisationId}/authorisation-servers") { request, context in
+            let caller = try context.requireCaller()
             let input = try await HTTPExchange.decodeJSON(NewAuthorisationServer.self, from: request, limit: limit)
             let id = try HTTPExchange.parameter("organisationId", in: context)
             let server = try await directory.createAuthorisationServer(in: id, input, by: caller)

@@ -30,18 +30,19 @@ enum PeopleConsoleRoutes {
                 return ConsoleRoutes.redirect(to: "/console/sign-in", cookie: nil)
             }
             return try await refusedAsPage(directory: directory) {
-                let organisation = try await runtime.directory.organisation(id, for: caller)
-                let managesPeople = (try? caller.require(.managePeople, inOrganisation: id)) != nil
-                let view = MemberPages.OrganisationView(
-                    organisation: organisation, software: try await runtime.directory.softwareStatements(in: id, for: caller),
-                    members: try await runtime.people.people(inOrganisation: id, for: caller),
-                    invitations: managesPeople ? try await runtime.people.invitations(ofOrganisation: id, for: caller) : [],
-                    tokens: managesPeople ? try await runtime.apiTokens.list(ofOrganisation: id, for: caller) : [],
-                    servers: try await runtime.directory.authorisationServers(in: id),
-                    claimableRoles: SoftwareRoles.claimable(by: organisation, in: runtime.configuration.profile),
-                    managesPeople: managesPeople,
-                    managesOrganisation: (try? caller.require(.manageOrganisation, inOrganisation: id)) != nil)
-                return ConsoleRoutes.privatePage(MemberPages.organisation(view, signedInAs: caller.consoleName, directory: directory))
+                ConsoleRoutes.privatePage(try await organisationPage(id, for: caller, runtime: runtime))
+            }
+        }
+
+        routes.add(.post, "/console/organisations/{organisationId}/details") { request, context in
+            let id = try HTTPExchange.parameter("organisationId", in: context)
+            return try await ConsoleRoutes.consoleAction(
+                request, runtime: runtime,
+                refusedOn: { caller, problem in try await organisationPage(id, for: caller, runtime: runtime, problem: problem) }
+            ) { caller, form in
+                let current = try await runtime.directory.organisation(id, for: caller)
+                try await runtime.directory.updateOrganisation(id, NewOrganisation(form: form, keeping: current), by: caller)
+                return ConsoleRoutes.redirect(to: HTMLDocument.path(["console", "organisations", id]) + "#details", cookie: nil)
             }
         }
 
@@ -191,6 +192,17 @@ enum PeopleConsoleRoutes {
             }
         }
 
+        routes.add(.post, "/console/operator/applications") { request, _ in
+            try await ConsoleRoutes.consoleAction(request, runtime: runtime, signedIn: ConsoleSession.signedInOperator) { caller, form in
+                let opened = try await runtime.onboarding.open(
+                    legalName: form("legal_name") ?? "", country: form("country") ?? "", applicant: form("email") ?? "", by: caller)
+                return ConsoleRoutes.privatePage(
+                    PeoplePages.invitationCreated(
+                        opened.invitation, link: joinLink(opened.secret, runtime: runtime), returnTo: ["console", "operator"],
+                        directory: directory))
+            }
+        }
+
         routes.add(.post, "/console/operator/people/{personId}/status") { request, context in
             let id = try HTTPExchange.parameter("personId", in: context)
             return try await ConsoleRoutes.operatorAction(request, runtime: runtime, returningTo: "people") { caller, form in
@@ -198,6 +210,28 @@ enum PeopleConsoleRoutes {
                 try await runtime.people.setStatus(of: id, to: status, by: caller)
             }
         }
+    }
+
+    /// An organisation's page as `caller` may see it, with `problem` (a refused change) above its forms.
+    static func organisationPage(_ id: String, for caller: Caller, runtime: DirectoryRuntime, problem: String? = nil) async throws
+        -> Data
+    {
+        let organisation = try await runtime.directory.organisation(id, for: caller)
+        let managesPeople = (try? caller.require(.managePeople, inOrganisation: id)) != nil
+        let managesOrganisation = (try? caller.require(.manageOrganisation, inOrganisation: id)) != nil
+        let profile = runtime.configuration.profile
+        let view = MemberPages.OrganisationView(
+            organisation: organisation, software: try await runtime.directory.softwareStatements(in: id, for: caller),
+            members: try await runtime.people.people(inOrganisation: id, for: caller),
+            invitations: managesPeople ? try await runtime.people.invitations(ofOrganisation: id, for: caller) : [],
+            tokens: managesPeople ? try await runtime.apiTokens.list(ofOrganisation: id, for: caller) : [],
+            servers: try await runtime.directory.authorisationServers(in: id),
+            claimableRoles: SoftwareRoles.claimable(by: organisation, in: profile),
+            authorityRoles: RoleVocabulary.organisationRoles(in: profile),
+            managesPeople: managesPeople, managesOrganisation: managesOrganisation,
+            editsDetails: managesOrganisation && (try? StatusLifecycle.checkEditable(organisation, by: caller)) != nil)
+        return MemberPages.organisation(
+            view, signedInAs: caller.consoleName, directory: runtime.configuration.publicURL, problem: problem)
     }
 
     /// The link an invitation is accepted at.
