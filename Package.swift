@@ -91,6 +91,15 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // E-mail over SMTP (RFC 5321, STARTTLS, AUTH PLAIN): invitations and certificate-expiry notices.
+        .target(
+            name: "Mail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // The registration role (RFC 7591/7592): request decoding, named checks, profiles, clients.
         .target(
             name: "Registration",
@@ -114,7 +123,7 @@ let package = Package(
         .target(
             name: "RegistrarServer",
             dependencies: [
-                "Directory", "Registration", "Storage", "Keys", "PKI", "OutboundFetch",
+                "Directory", "Registration", "Storage", "Keys", "PKI", "OutboundFetch", "Mail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -131,7 +140,7 @@ let package = Package(
         .executableTarget(
             name: "registrar",
             dependencies: [
-                "RegistrarServer", "Directory", "Storage", "Keys", "PKI", "TrustedLists", "Registration",
+                "RegistrarServer", "Directory", "Storage", "Keys", "PKI", "TrustedLists", "Registration", "Mail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -188,7 +197,7 @@ let package = Package(
         .testTarget(
             name: "RegistrarServerTests",
             dependencies: [
-                "RegistrarServer", "Directory", "Storage", "Keys", "PKI", "ChildProcess", "Registration", "OutboundFetch",
+                "RegistrarServer", "Directory", "Storage", "Keys", "PKI", "ChildProcess", "Registration", "OutboundFetch", "Mail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -24,6 +24,8 @@ public final class DirectoryRuntime: Sendable {
     public let signIn: SignIn
     /// New organisations' applications: opened by staff, completed by the applicant, approved or rejected.
     public let onboarding: Onboarding
+    /// Invitations and certificate-expiry notices by e-mail, when SMTP is configured.
+    let mail: DirectoryMail
     public let keyring: DirectoryKeyring
     public let views: PublishedViews
     public let certificateAuthority: DirectoryCertificateAuthority
@@ -43,6 +45,8 @@ public final class DirectoryRuntime: Sendable {
     /// Certificates forwarded by a trusted proxy that passed transport validation, by header value.
     let forwardedCertificates = RevisionScopedCache<ForwardedCertificateVerdict>(capacity: 10_000)
     private let publishedKeys = RevisionMemo<JSONWebKeySet>()
+    /// The participant browser's search, made once per revision from the published participants.
+    private let participantIndex = RevisionMemo<ParticipantSearch>()
     private let revision = RevisionCounter()
     private let signer = RevisionMemo<SigningKey>()
     private let certificateIssuer = RevisionMemo<CertificateIssuer>()
@@ -64,6 +68,7 @@ public final class DirectoryRuntime: Sendable {
         self.people = People(store: store, encryptionKey: encryptionKey, passwordCost: configuration.passwordHashCost)
         self.signIn = SignIn(people: people)
         self.onboarding = Onboarding(directory: directory, people: people)
+        self.mail = try DirectoryMail(configuration: configuration, logger: logger)
         self.keyring = DirectoryKeyring(store: store, encryptionKey: encryptionKey)
         self.views = PublishedViews(store: store)
         self.certificateAuthority = DirectoryCertificateAuthority(
@@ -98,6 +103,10 @@ public final class DirectoryRuntime: Sendable {
 
     /// Issues an SSA. The gates and claims are worked out once per software statement and revision; a
     /// status change moves the revision, so a Suspended organisation's software is refused at once.
+    func participantSearch() async throws -> ParticipantSearch {
+        try await participantIndex.value(at: currentRevision) { ParticipantSearch(try await views.participants()) }
+    }
+
     public func issueAssertion(softwareID: String, organisationID: String, for caller: Caller) async throws -> String {
         try caller.require(.fetchAssertion(softwareID: softwareID), inOrganisation: organisationID)
         let prepared = try await preparedAssertions.value(for: "\(organisationID)/\(softwareID)", at: currentRevision) {

@@ -143,3 +143,41 @@ struct ListingQuery: Sendable {
         return (Array(items), headers)
     }
 }
+
+/// The participant browser's query: `q`, words every shown participant's name, id, roles or servers
+/// hold (at most 100 characters), and `page` (from 1). Anything else is refused, so that the cached
+/// pages are one per question asked.
+struct ParticipantBrowserQuery: Sendable {
+    static let pageSize = 50
+    static let maximumPage = 100_000
+
+    var text = ""
+    var page = 1
+
+    init(_ parameters: Parameters) throws {
+        for (name, _) in parameters where name != "q" && name != "page" {
+            throw DirectoryError.invalidInput("/console takes q and page only (got \(name.prefix(40)))")
+        }
+        if let text = parameters.get("q") {
+            guard text.count <= 100, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw DirectoryError.invalidInput("q is at most 100 characters of text")
+            }
+            self.text = text.trimmingCharacters(in: .whitespaces)
+        }
+        if let text = parameters.get("page") {
+            guard let value = Int(text), (1...Self.maximumPage).contains(value) else {
+                throw DirectoryError.invalidInput("page must be a whole number from 1 to \(Self.maximumPage)")
+            }
+            page = value
+        }
+    }
+
+    /// The query in one spelling: the cache key, and the links to other pages.
+    func canonical(page number: Int? = nil) -> String {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        var parts: [String] = []
+        if !text.isEmpty { parts.append("q=\(text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")") }
+        if (number ?? page) > 1 { parts.append("page=\(number ?? page)") }
+        return parts.joined(separator: "&")
+    }
+}

@@ -33,7 +33,7 @@ public enum RegistrarApplication {
             Application(
                 router: router, server: main,
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
-                services: [RevisionPoller(runtime: runtime)],
+                services: [RevisionPoller(runtime: runtime), CertificateExpiryNotices(runtime: runtime)],
                 onServerRunning: { channel in await started.listening(main: channel.localAddress?.port ?? configuration.port) },
                 logger: logger)
         ]

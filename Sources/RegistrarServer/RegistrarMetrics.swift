@@ -25,6 +25,13 @@ public enum RegistrarMetrics {
     static func certificatesIssued(_ purpose: String) -> Metrics.Counter {
         Counter(label: "registrar_certificates_issued_total", dimensions: [("purpose", purpose)])
     }
+    /// E-mail handed to the SMTP server, and e-mail it did not take, by kind (invitation, certificate-expiry).
+    static func mailSent(_ kind: String) -> Metrics.Counter {
+        Counter(label: "registrar_mail_sent_total", dimensions: [("kind", kind)])
+    }
+    static func mailFailed(_ kind: String) -> Metrics.Counter {
+        Counter(label: "registrar_mail_failed_total", dimensions: [("kind", kind)])
+    }
     static func certificatesRevoked(_ reason: String) -> Metrics.Counter {
         Counter(label: "registrar_certificates_revoked_total", dimensions: [("reason", reason)])
     }

@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import Keys
+import Mail
 import OutboundFetch
 import PKI
 import Registration
@@ -53,6 +54,11 @@ public struct ServerConfiguration: Sendable {
     public var fetchNonPublicAddresses = false
     /// Extra CA certificates (PEM) trusted for fetches.
     public var fetchTrustRootsFile: String?
+    /// Where invitations and certificate-expiry notices are e-mailed from; without it, invitation links
+    /// are shown once to the inviter and no notices are sent.
+    public var mail: MailSettings?
+    /// How often the certificate-expiry notices are looked for (`CertificateExpiryNotices`).
+    public var expiryNoticeInterval: Duration = .seconds(3600)
 
     public init() {}
 

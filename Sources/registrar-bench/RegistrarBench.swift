@@ -9,12 +9,14 @@ import RegistrarServer
 import ServiceLifecycle
 import Storage
 
-/// Benchmarks of the hot paths, each beside a reference measured in the same run (`http` by default, `pki`, `dcr`).
+/// Benchmarks of the hot paths, each beside a reference measured in the same run (`http` by default, `pki`, `dcr`),
+/// and the console's pages at ecosystem scale (`console`).
 @main
 struct RegistrarBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "registrar-bench", abstract: "Benchmark Registrar's hot paths against nginx and OpenSSL (run with -c release).",
-        subcommands: [HTTPBenchmark.self, PKIBenchmark.self, DCRBenchmark.self], defaultSubcommand: HTTPBenchmark.self)
+        subcommands: [HTTPBenchmark.self, PKIBenchmark.self, DCRBenchmark.self, ConsoleBenchmark.self],
+        defaultSubcommand: HTTPBenchmark.self)
 }
 
 /// Measures the HTTP hot paths against references on the same machine, in one run:

@@ -3,6 +3,7 @@ import Directory
 import Foundation
 import Keys
 import Logging
+import Mail
 import RegistrarServer
 import ServiceLifecycle
 import Storage
@@ -36,6 +37,16 @@ struct ServeOptions: ParsableArguments {
     var keepAliveTimeout: Int?
     @Option(help: "Access log of routed requests: json, one object per line on standard output (env REGISTRAR_ACCESS_LOG; default none).")
     var accessLog: String?
+    @Option(
+        help: """
+            SMTP server for invitations and certificate-expiry notices: smtp://host, smtp+starttls://user:password@host:587 \
+            or smtps://user:password@host:465 (env REGISTRAR_SMTP_URL). Without it, invitation links are shown once.
+            """)
+    var smtpURL: String?
+    @Option(help: "Address e-mail comes from (env REGISTRAR_SMTP_FROM; default registrar@ the public URL's host).")
+    var smtpFrom: String?
+    @Option(help: "PEM file of extra CA certificates trusted for the SMTP server (env REGISTRAR_SMTP_CA_FILE).")
+    var smtpCAFile: String?
     @OptionGroup(title: "Registration (POST /register)") var registration: RegistrationOptions
 
     /// The configuration from flags and environment, with the identity the directory keeps (`kept`)
@@ -81,6 +92,14 @@ struct ServeOptions: ParsableArguments {
         }
         try applyTimeouts(to: &configuration, environment)
         try registration.apply(to: &configuration, environment: environment)
+        if let url = smtpURL ?? environment["REGISTRAR_SMTP_URL"] {
+            let host = URLComponents(string: configuration.publicURL)?.host ?? "localhost"
+            do {
+                configuration.mail = try MailSettings(
+                    url: url, from: smtpFrom ?? environment["REGISTRAR_SMTP_FROM"] ?? "registrar@\(host)",
+                    trustRootsFile: smtpCAFile ?? environment["REGISTRAR_SMTP_CA_FILE"])
+            } catch { throw CLIError("\(error)") }
+        }
         return configuration
     }
 
@@ -139,6 +158,7 @@ func serve(_ runtime: DirectoryRuntime, location: StoreLocation, banner: String?
                     "address": "\(configuration.host):\(port)", "public-url": "\(configuration.publicURL)",
                     "profile": "\(configuration.profile.rawValue)", "store": "\(location.redacted)",
                     "client-certificates": "\(configuration.tls?.clientCertificates.rawValue ?? "headers from trusted proxies only")",
+                    "mail": "\(configuration.mail?.redacted ?? "none: invitation links are shown once")",
                 ])
             if let folder = location.folderOpenToOthers {
                 logger.warning(

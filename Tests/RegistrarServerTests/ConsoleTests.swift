@@ -1,3 +1,4 @@
+import Directory
 import Foundation
 import HTTPTypes
 import Testing
@@ -106,6 +107,49 @@ import Testing
             #expect(created.status == .created)
             let changed = try await live.get("/console", headers: conditional)
             #expect(changed.status == .ok && changed.text.contains("Third Bank"))
+        }
+    }
+
+    @Test func theParticipantBrowserSearchesAndPagesInNameOrder() async throws {
+        try await LiveDirectory.run(seed: false) { live in
+            let directory = live.runtime.directory
+            for index in 1...120 {
+                let name = index % 3 == 0 ? "Société Générale \(index)" : "Budget Bank \(index)"
+                let organisation = try await directory.createOrganisation(
+                    NewOrganisation(legalName: name, registrationNumber: "REG\(index)", country: "FR"), by: .system)
+                if index == 7 {
+                    _ = try await directory.createAuthorisationServer(
+                        in: organisation.id,
+                        NewAuthorisationServer(
+                            issuer: "https://as.seven.example",
+                            openIDDiscoveryDocument: "https://as.seven.example/.well-known/openid-configuration",
+                            customerFriendlyName: "Seven Online"), by: .system)
+                }
+            }
+            _ = try await live.runtime.onboarding.open(
+                legalName: "Budget Bank Applicant", country: "GB", applicant: "a@b.example", by: .system)
+            let first = try await live.get("/console")
+            #expect(first.text.contains("120 organisations in the directory") && first.text.contains("Page 1 of 3"))
+            #expect(!first.text.contains("Budget Bank Applicant"), "applications are not participants")
+            #expect(first.text.contains(#"href="/console?page=2">Next →"#) && !first.text.contains("Previous"))
+            #expect(first.text.components(separatedBy: "<tr>").count - 2 == 50, "a page holds 50")
+
+            // Every word must match; accents and case do not matter; the form shows what was asked.
+            let societe = try await live.get("/console?q=societe%20GENERALE")
+            #expect(societe.status == .ok && societe.text.contains("40 organisations of 120 match"), "\(societe.text.prefix(2000))")
+            #expect(societe.text.contains(#"value="societe GENERALE""#) && !societe.text.contains("Budget Bank"))
+            let names = societe.text.matches(of: /Société Générale (\d+)</).map { Int($0.1) ?? 0 }
+            #expect(names.count == 40 && names.map(String.init) == names.map(String.init).sorted(), "name order")
+            #expect(try await live.get("/console?q=seven%20online").text.contains("Budget Bank 7<"), "servers' names are searched")
+            #expect(try await live.get("/console?q=REG118").text.contains("1 organisation of 120 match"))
+            let last = try await live.get("/console?q=bank&page=2")
+            #expect(last.text.contains("Page 2 of 2") && last.text.contains(#"href="/console?q=bank">← Previous"#))
+            #expect(try await live.get("/console?q=nothing-like-it").text.contains("No participant matches."))
+
+            for bad in ["/console?page=0", "/console?page=x", "/console?q=\(String(repeating: "a", count: 101))", "/console?sort=name"] {
+                let refused = try await live.get(bad)
+                #expect(refused.status == .badRequest, "\(bad)")
+            }
         }
     }
 

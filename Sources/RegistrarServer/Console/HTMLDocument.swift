@@ -23,9 +23,9 @@ struct HTMLDocument {
     }
 
     /// A link to one of this server's own pages or documents, built from path segments it escapes, and
-    /// a query this module writes (never data).
+    /// a query this module writes (any data in it percent-encoded); an empty query is none.
     mutating func link(path segments: [String], query: String? = nil, _ label: String) {
-        let target = Self.path(segments) + (query.map { "?\($0)" } ?? "")
+        let target = Self.path(segments) + (query.flatMap { $0.isEmpty ? nil : "?\($0)" } ?? "")
         markup += "<a href=\"\(Self.escape(target))\">\(Self.escape(label))</a>"
     }
 
@@ -138,9 +138,11 @@ struct HTMLDocument {
     }
 
     /// A table of text cells with a heading row, or the `empty` sentence when there are no rows;
-    /// `trailing` writes one more cell's content for row `n` (a form, say).
+    /// `linking` makes row `n`'s first cell a link to that path, and `trailing` writes one more cell's
+    /// content for row `n` (a form, say).
     mutating func table(
-        headings: [String], rows: [[String]], empty: String, trailing: ((Int, inout HTMLDocument) -> Void)? = nil
+        headings: [String], rows: [[String]], empty: String, trailing: ((Int, inout HTMLDocument) -> Void)? = nil,
+        linking: ((Int) -> [String])? = nil
     ) {
         guard !rows.isEmpty else {
             tag("<p class=\"muted\">")
@@ -157,9 +159,10 @@ struct HTMLDocument {
         tag("</tr></thead><tbody>")
         for (index, row) in rows.enumerated() {
             tag("<tr>")
-            for cell in row {
+            for (column, cell) in row.enumerated() {
                 tag("<td>")
-                text(cell)
+                // The first cell links to the row's own page when `linking` names one.
+                if column == 0, let linking { link(path: linking(index), cell) } else { text(cell) }
                 tag("</td>")
             }
             if let trailing {

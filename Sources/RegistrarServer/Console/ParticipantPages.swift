@@ -4,29 +4,48 @@ import Foundation
 /// The public participant browser: the participants document (`/participants`) as pages a person
 /// reads. It shows exactly what that document publishes, nothing more (no contacts, no software).
 enum ParticipantPages {
-    static func list(_ participants: [ParticipantEntry], directory: String) -> Data {
+    /// One page of the participants a search found, in name order, with the search form and the way to
+    /// the other pages. Works without a script: the form is a GET to this page.
+    static func list(_ page: ParticipantSearch.Page, query: ParticipantBrowserQuery, inDirectory count: Int, directory: String) -> Data {
         var body = HTMLDocument()
-        body.tag("<h1>Participants</h1><p class=\"muted\">")
-        let count = "\(participants.count) organisation\(participants.count == 1 ? "" : "s")"
-        body.text("\(count) in the directory at \(directory). Machine-readable: ")
+        body.tag("<h1>Participants</h1><form method=\"get\" action=\"/console\" role=\"search\"><p><label>Search participants ")
+        body.tag("<input type=\"search\" name=\"q\" maxlength=\"100\" value=\"")
+        body.text(query.text)
+        body.tag("\"></label> <button type=\"submit\">Search</button></p></form><p class=\"muted\">")
+        let organisations = { (n: Int) in "\(n) organisation\(n == 1 ? "" : "s")" }
+        body.text(
+            query.text.isEmpty
+                ? "\(organisations(count)) in the directory at \(directory). Machine-readable: "
+                : "\(organisations(page.total)) of \(count) match. Machine-readable, all of them: ")
         body.link(path: ["participants"], "/participants")
-        body.tag("</p><table><thead><tr><th>Organisation</th><th>Country</th><th>Status</th><th>Roles</th>")
-        body.tag("<th>Authorisation servers</th></tr></thead><tbody>")
-        for participant in participants {
-            body.tag("<tr><td>")
-            body.link(path: ["console", "participants", participant.OrganisationId], participant.OrganisationName)
-            body.tag("</td><td>")
-            body.text(participant.CountryOfRegistration)
-            body.tag("</td><td class=\"status\">")
-            body.text(participant.Status)
-            body.tag("</td><td>")
-            body.text(roles(of: participant))
-            body.tag("</td><td>")
-            body.text(participant.AuthorisationServers.map(\.CustomerFriendlyName).joined(separator: ", "))
-            body.tag("</td></tr>")
-        }
-        body.tag("</tbody></table>")
+        body.tag("</p>")
+        body.table(
+            headings: ["Organisation", "Country", "Status", "Roles", "Authorisation servers"],
+            rows: page.entries.map {
+                [
+                    $0.OrganisationName, $0.CountryOfRegistration, $0.Status, roles(of: $0),
+                    $0.AuthorisationServers.map(\.CustomerFriendlyName).joined(separator: ", "),
+                ]
+            },
+            empty: query.text.isEmpty ? "No participants yet." : "No participant matches.",
+            linking: { index in ["console", "participants", page.entries[index].OrganisationId] })
+        pages(page, query: query, into: &body)
         return ConsolePage.render(title: "Participants · \(directory)", body: body)
+    }
+
+    private static func pages(_ page: ParticipantSearch.Page, query: ParticipantBrowserQuery, into body: inout HTMLDocument) {
+        guard page.pageCount > 1 else { return }
+        body.tag("<nav aria-label=\"Pages\"><p>")
+        if page.number > 1 {
+            body.link(path: ["console"], query: query.canonical(page: page.number - 1), "← Previous")
+            body.tag(" · ")
+        }
+        body.text("Page \(page.number) of \(page.pageCount)")
+        if page.number < page.pageCount {
+            body.tag(" · ")
+            body.link(path: ["console"], query: query.canonical(page: page.number + 1), "Next →")
+        }
+        body.tag("</p></nav>")
     }
 
     static func detail(_ participant: ParticipantEntry, directory: String) -> Data {

@@ -99,13 +99,27 @@ enum PeoplePages {
     }
 
     /// The link an inviter passes on, shown this once (only its hash is kept).
-    static func invitationCreated(_ invitation: Invitation, link: String, returnTo: [String], directory: String) -> Data {
+    static func invitationCreated(
+        _ invitation: Invitation, link: String, returnTo: [String], directory: String, problem: String? = nil
+    ) -> Data {
         shownOnce(
             title: "Invitation ready",
-            sentence: "Send this link to \(invitation.email). It makes them \(invitation.grants); it works once, until "
-                + "\(Timestamp.format(invitation.expiresAt)), and is not shown again.", id: "invitation-link", value: link,
-            returnTo: returnTo,
-            directory: directory)
+            sentence: (problem.map { $0 + " " } ?? "") + "Send this link to \(invitation.email). It makes them \(invitation.grants); "
+                + "it works once, until \(Timestamp.format(invitation.expiresAt)), and is not shown again.", id: "invitation-link",
+            value: link, returnTo: returnTo, directory: directory)
+    }
+
+    /// The invitation went by e-mail to the invited address, and only there.
+    static func invitationSent(_ invitation: Invitation, returnTo: [String], directory: String) -> Data {
+        var body = HTMLDocument()
+        body.tag("<h1>Invitation sent</h1><p id=\"invitation-sent\">")
+        body.text(
+            "An e-mail with the link went to \(invitation.email). It makes them \(invitation.grants); it works once, until "
+                + "\(Timestamp.format(invitation.expiresAt)).")
+        body.tag("</p><p>")
+        body.link(path: returnTo, "← Back")
+        body.tag("</p>")
+        return ConsolePage.render(title: "Invitation sent · \(directory)", body: body)
     }
 
     /// A new API token's secret, shown this once.

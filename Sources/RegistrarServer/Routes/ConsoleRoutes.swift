@@ -12,8 +12,12 @@ enum ConsoleRoutes {
         let directory = runtime.configuration.publicURL
 
         routes.add(.get, "/console") { request, _ in
-            try await page(for: request, runtime: runtime) {
-                ParticipantPages.list(try await runtime.views.participants(), directory: directory)
+            let query = try ParticipantBrowserQuery(request.uri.queryParameters)
+            return try await page(for: request, canonicalQuery: query.canonical(), runtime: runtime) {
+                let search = try await runtime.participantSearch()
+                return ParticipantPages.list(
+                    search.page(matching: query.text, number: query.page, size: ParticipantBrowserQuery.pageSize), query: query,
+                    inDirectory: search.count, directory: directory)
             }
         }
 
@@ -182,9 +186,11 @@ enum ConsoleRoutes {
         return Response(status: .seeOther, headers: headers)
     }
 
-    private static func page(for request: Request, runtime: DirectoryRuntime, build: () async throws -> Data) async throws -> Response {
+    private static func page(
+        for request: Request, canonicalQuery: String? = nil, runtime: DirectoryRuntime, build: () async throws -> Data
+    ) async throws -> Response {
         let document = try await runtime.documents.document(
-            for: request, revision: runtime.currentRevision, contentType: ConsolePage.contentType
+            for: request, canonicalQuery: canonicalQuery, revision: runtime.currentRevision, contentType: ConsolePage.contentType
         ) {
             (try await build(), ConsolePage.headers)
         }

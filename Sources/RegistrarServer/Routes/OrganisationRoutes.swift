@@ -53,7 +53,12 @@ enum OrganisationRoutes {
             let opened = try await runtime.onboarding.open(
                 legalName: input.legalName, country: input.country, applicant: input.applicantEmail, by: caller)
             var body = JSONValue.object(try RecordCoding.encode(opened.organisation)) ?? [:]
-            body["invitationLink"] = .string(PeopleConsoleRoutes.joinLink(opened.secret, runtime: runtime))
+            let link = PeopleConsoleRoutes.joinLink(opened.secret, runtime: runtime)
+            // E-mailed to the applicant when the directory sends mail; otherwise (or when that fails) in the answer, once.
+            let delivery = await runtime.mail.invitation(
+                opened.invitation, link: link, what: "Administrator of \(opened.organisation.legalName), to complete its application")
+            body["invitationSent"] = .bool(delivery == .sent)
+            if delivery != .sent { body["invitationLink"] = .string(link) }
             body["invitationExpiresAt"] = .string(Timestamp.format(opened.invitation.expiresAt))
             var headers = location("/organisations/\(opened.organisation.id)", runtime)
             headers[.cacheControl] = "no-store"

@@ -125,10 +125,7 @@ enum PeopleConsoleRoutes {
                 let role: OrganisationRole = try InputRules.choice(form("role") ?? "", field: "role")
                 let (invitation, secret) = try await runtime.people.invite(
                     email: form("email") ?? "", to: Membership(organisationID: id, role: role), by: caller)
-                return ConsoleRoutes.privatePage(
-                    PeoplePages.invitationCreated(
-                        invitation, link: joinLink(secret, runtime: runtime), returnTo: ["console", "organisations", id],
-                        directory: directory))
+                return await invitationAnswer(invitation, secret: secret, returnTo: ["console", "organisations", id], runtime: runtime)
             }
         }
 
@@ -185,10 +182,8 @@ enum PeopleConsoleRoutes {
                     invited = try await runtime.people.invite(
                         email: email, to: Membership(organisationID: form("organisation") ?? "", role: role), by: caller)
                 }
-                return ConsoleRoutes.privatePage(
-                    PeoplePages.invitationCreated(
-                        invited.invitation, link: joinLink(invited.secret, runtime: runtime), returnTo: ["console", "operator"],
-                        directory: directory))
+                return await invitationAnswer(
+                    invited.invitation, secret: invited.secret, returnTo: ["console", "operator"], runtime: runtime)
             }
         }
 
@@ -196,10 +191,8 @@ enum PeopleConsoleRoutes {
             try await ConsoleRoutes.consoleAction(request, runtime: runtime, signedIn: ConsoleSession.signedInOperator) { caller, form in
                 let opened = try await runtime.onboarding.open(
                     legalName: form("legal_name") ?? "", country: form("country") ?? "", applicant: form("email") ?? "", by: caller)
-                return ConsoleRoutes.privatePage(
-                    PeoplePages.invitationCreated(
-                        opened.invitation, link: joinLink(opened.secret, runtime: runtime), returnTo: ["console", "operator"],
-                        directory: directory))
+                return await invitationAnswer(
+                    opened.invitation, secret: opened.secret, returnTo: ["console", "operator"], runtime: runtime)
             }
         }
 
@@ -232,6 +225,36 @@ enum PeopleConsoleRoutes {
             editsDetails: managesOrganisation && (try? StatusLifecycle.checkEditable(organisation, by: caller)) != nil)
         return MemberPages.organisation(
             view, signedInAs: caller.consoleName, directory: runtime.configuration.publicURL, problem: problem)
+    }
+
+    /// After an invitation: e-mailed to the invited address when the directory sends mail (the page says
+    /// so and shows no link), otherwise the link shown once to the inviter; when the e-mail fails, the
+    /// page says why and shows the link.
+    static func invitationAnswer(_ invitation: Invitation, secret: String, returnTo: [String], runtime: DirectoryRuntime) async
+        -> Response
+    {
+        let directory = runtime.configuration.publicURL
+        let link = joinLink(secret, runtime: runtime)
+        switch await runtime.mail.invitation(invitation, link: link, what: await invitationWords(invitation, runtime: runtime)) {
+        case .sent:
+            return ConsoleRoutes.privatePage(PeoplePages.invitationSent(invitation, returnTo: returnTo, directory: directory))
+        case .notConfigured:
+            return ConsoleRoutes.privatePage(
+                PeoplePages.invitationCreated(invitation, link: link, returnTo: returnTo, directory: directory))
+        case .failed(let why):
+            return ConsoleRoutes.privatePage(
+                PeoplePages.invitationCreated(
+                    invitation, link: link, returnTo: returnTo, directory: directory,
+                    problem: "The e-mail could not be sent (\(why)); send this link yourself."))
+        }
+    }
+
+    /// What an invitation makes someone, naming the organisation.
+    static func invitationWords(_ invitation: Invitation, runtime: DirectoryRuntime) async -> String {
+        guard let membership = invitation.membership,
+            let organisation = try? await runtime.directory.organisation(membership.organisationID)
+        else { return invitation.grants }
+        return "\(membership.role.rawValue) of \(organisation.legalName)"
     }
 
     /// The link an invitation is accepted at.
