@@ -49,7 +49,9 @@ enum OperatorPages {
         }
         addAnchorForm(into: &body)
 
-        body.tag("<h2>Audit trail</h2>")
+        body.tag("<h2>Audit trail</h2><p>")
+        body.link(path: ["console", "operator", "audit"], "Newest first, by organisation, person, kind and time →")
+        body.tag("</p>")
         body.table(
             headings: ["#", "At", "Actor", "Action", "Subject"],
             rows: events.map { [String($0.id), Timestamp.format($0.at), $0.actor, $0.action, "\($0.subjectType) \($0.subjectID)"] },

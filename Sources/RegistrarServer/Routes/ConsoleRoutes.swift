@@ -75,6 +75,20 @@ enum ConsoleRoutes {
         PeopleConsoleRoutes.register(on: &routes, runtime: runtime)
         SoftwareConsoleRoutes.register(on: &routes, runtime: runtime)
 
+        routes.add(.get, "/console/operator/audit") { request, _ in
+            let query = try ConsoleAuditQuery(request.uri.queryParameters)
+            guard let caller = try await ConsoleSession.signedInOperator(request, runtime: runtime) else {
+                return redirect(to: "/console/sign-in", cookie: nil)
+            }
+            var subjects: [String]?
+            if let organisation = query.organisation { subjects = try await runtime.auditTrail.recordIDs(ofOrganisation: organisation) }
+            return privatePage(
+                AuditPages.page(
+                    try await runtime.auditTrail.events(matching: query.query(subjectIDs: subjects), for: caller), query: query,
+                    organisations: try await runtime.directory.organisations(for: caller), signedInAs: caller.consoleName,
+                    directory: directory))
+        }
+
         routes.add(.get, "/console/operator") { request, _ in
             let after = try ListingQuery.auditCursor(request.uri.queryParameters)
             guard let caller = try await ConsoleSession.signedInOperator(request, runtime: runtime) else {
