@@ -89,6 +89,26 @@ public struct ParticipantCertificates: Sendable {
         }
     }
 
+    /// Active certificates that expire within `window` of `now` (and have not yet), soonest first: for
+    /// one organisation's software (its members), or across the directory (staff).
+    public func expiring(within window: TimeInterval, at now: Date, inOrganisation organisationID: String? = nil, for caller: Caller)
+        async throws -> [IssuedCertificate]
+    {
+        let candidates: [IssuedCertificate]
+        if let organisationID {
+            var owned: [IssuedCertificate] = []
+            for software in try await directory.softwareStatements(in: organisationID, for: caller) {
+                owned += try await store.records(IssuedCertificate.self, ownerID: software.id).map(\.record)
+            }
+            candidates = owned
+        } else {
+            try caller.requireDirectoryRead()
+            candidates = try await store.records(IssuedCertificate.self).map(\.record)
+        }
+        return candidates.filter { $0.status == .active && $0.notAfter > now && $0.notAfter <= now.addingTimeInterval(window) }
+            .sorted { ($0.notAfter, $0.id) < ($1.notAfter, $1.id) }
+    }
+
     public func certificate(serialNumber: String) async throws -> IssuedCertificate? {
         let serial = serialNumber.lowercased()
         guard serial.count <= 40 else { return nil }

@@ -5,23 +5,51 @@ import Foundation
 /// those who manage its people, its members, invitations and API tokens.
 enum MemberPages {
     /// A person's start page: the organisations they belong to.
-    static func home(person: Person, organisations: [Organisation], directory: String) -> Data {
+    /// One of a person's organisations on their home page, with what needs their attention there.
+    struct Membership {
+        var organisation: Organisation
+        var expiringCertificates: Int
+        /// Invitations not yet accepted (for those who manage people; nil for others).
+        var waitingInvitations: Int?
+    }
+
+    static func home(person: Person, memberships: [Membership], directory: String) -> Data {
         var body = HTMLDocument()
         signedInBar(person.email, into: &body)
         body.tag("<h1>Your organisations</h1>")
         body.table(
-            headings: ["Organisation", "Your role", "Status"],
-            rows: organisations.map { [$0.legalName, person.role(in: $0.id)?.rawValue ?? "", $0.status.rawValue] },
+            headings: ["Organisation", "Your role", "Status", "Needs attention"],
+            rows: memberships.map {
+                [
+                    $0.organisation.legalName, person.role(in: $0.organisation.id)?.rawValue ?? "", $0.organisation.status.rawValue,
+                    attention($0),
+                ]
+            },
             empty: "You are not a member of any organisation yet."
         ) { index, cell in
-            cell.link(path: ["console", "organisations", organisations[index].id], "Open")
+            cell.link(path: ["console", "organisations", memberships[index].organisation.id], "Open")
         }
         return ConsolePage.render(title: "Home · \(directory)", body: body)
+    }
+
+    private static func attention(_ membership: Membership) -> String {
+        var notes: [String] = []
+        if membership.organisation.status == .pending { notes.append("its application to complete and be approved") }
+        if membership.expiringCertificates > 0 {
+            notes.append(
+                "\(membership.expiringCertificates) certificate\(membership.expiringCertificates == 1 ? "" : "s") expiring within 30 days")
+        }
+        if let waiting = membership.waitingInvitations, waiting > 0 {
+            notes.append("\(waiting) invitation\(waiting == 1 ? "" : "s") not yet accepted")
+        }
+        return notes.isEmpty ? "—" : notes.joined(separator: "; ")
     }
 
     struct OrganisationView {
         var organisation: Organisation
         var software: [SoftwareStatement]
+        /// Its certificates that expire within 30 days.
+        var expiring: [AttentionPanels.Expiring]
         var members: [Person]
         var invitations: [Invitation]
         var tokens: [APIToken]
@@ -49,6 +77,7 @@ enum MemberPages {
         body.text("Status \(organisation.status.rawValue) · country \(organisation.country) · id \(organisation.id)")
         body.tag("</p>")
         body.alert(problem)
+        AttentionPanels.organisation(expiring: view.expiring, into: &body)
         OrganisationDetailsPages.section(organisation, editable: view.editsDetails, authorityRoles: view.authorityRoles, into: &body)
 
         body.tag("<h2 id=\"software\">Software statements</h2>")

@@ -13,8 +13,15 @@ enum OperatorPages {
         var invitations: [Invitation]
     }
 
+    /// The directory at a glance: its software, and the certificates about to expire across it.
+    struct Glance {
+        var software: [SoftwareStatement]
+        var expiring: [AttentionPanels.Expiring]
+    }
+
     static func overview(
-        operator caller: Caller, organisations: [Organisation], people: PeopleView, anchors: [TrustAnchor], events: [AuditEvent],
+        operator caller: Caller, organisations: [Organisation], glance: Glance, people: PeopleView, anchors: [TrustAnchor],
+        events: [AuditEvent],
         after: Int64, pageSize: Int, directory: String
     ) -> Data {
         var body = HTMLDocument()
@@ -25,6 +32,7 @@ enum OperatorPages {
         body.tag("</p></form><h1>Operator console</h1>")
 
         applicationsSection(organisations.filter { $0.status == .pending }, caller: caller, into: &body)
+        AttentionPanels.staff(organisations: organisations, software: glance.software, expiring: glance.expiring, into: &body)
 
         body.tag("<h2 id=\"organisations\">Organisations</h2>")
         body.table(

@@ -97,9 +97,16 @@ enum ConsoleRoutes {
             let pageSize = 100
             let people = OperatorPages.PeopleView(
                 people: try await runtime.people.people(for: caller), invitations: try await runtime.people.invitations(for: caller))
+            let organisations = try await runtime.directory.organisations(for: caller)
+            let software = try await runtime.directory.allSoftwareStatements()
+            let glance = OperatorPages.Glance(
+                software: software,
+                expiring: AttentionPanels.Expiring.naming(
+                    try await runtime.certificates.expiring(within: AttentionPanels.window, at: Date(), for: caller), software: software,
+                    organisations: organisations))
             return privatePage(
                 OperatorPages.overview(
-                    operator: caller, organisations: try await runtime.directory.organisations(for: caller), people: people,
+                    operator: caller, organisations: organisations, glance: glance, people: people,
                     anchors: try await runtime.trust.anchors(for: caller),
                     events: try await runtime.auditTrail.events(afterID: after, limit: pageSize, for: caller), after: after,
                     pageSize: pageSize, directory: directory))

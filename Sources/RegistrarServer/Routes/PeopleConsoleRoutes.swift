@@ -19,9 +19,19 @@ enum PeopleConsoleRoutes {
                 return ConsoleRoutes.redirect(to: "/console/operator", cookie: nil)
             }
             let person = try await runtime.people.person(me.id)
-            return ConsoleRoutes.privatePage(
-                MemberPages.home(
-                    person: person, organisations: try await runtime.directory.organisations(for: caller), directory: directory))
+            var memberships: [MemberPages.Membership] = []
+            for organisation in try await runtime.directory.organisations(for: caller) {
+                let managesPeople = (try? caller.require(.managePeople, inOrganisation: organisation.id)) != nil
+                memberships.append(
+                    MemberPages.Membership(
+                        organisation: organisation,
+                        expiringCertificates: try await runtime.certificates.expiring(
+                            within: AttentionPanels.window, at: Date(), inOrganisation: organisation.id, for: caller
+                        ).count,
+                        waitingInvitations: managesPeople
+                            ? try await runtime.people.invitations(ofOrganisation: organisation.id, for: caller).count : nil))
+            }
+            return ConsoleRoutes.privatePage(MemberPages.home(person: person, memberships: memberships, directory: directory))
         }
 
         routes.add(.get, "/console/organisations/{organisationId}") { request, context in
@@ -213,8 +223,11 @@ enum PeopleConsoleRoutes {
         let managesPeople = (try? caller.require(.managePeople, inOrganisation: id)) != nil
         let managesOrganisation = (try? caller.require(.manageOrganisation, inOrganisation: id)) != nil
         let profile = runtime.configuration.profile
+        let software = try await runtime.directory.softwareStatements(in: id, for: caller)
+        let expiring = try await runtime.certificates.expiring(within: AttentionPanels.window, at: Date(), inOrganisation: id, for: caller)
         let view = MemberPages.OrganisationView(
-            organisation: organisation, software: try await runtime.directory.softwareStatements(in: id, for: caller),
+            organisation: organisation, software: software,
+            expiring: AttentionPanels.Expiring.naming(expiring, software: software, organisations: [organisation]),
             members: try await runtime.people.people(inOrganisation: id, for: caller),
             invitations: managesPeople ? try await runtime.people.invitations(ofOrganisation: id, for: caller) : [],
             tokens: managesPeople ? try await runtime.apiTokens.list(ofOrganisation: id, for: caller) : [],
