@@ -126,7 +126,8 @@ struct OrganisationCommand: AsyncParsableCommand {
 
 struct AuthorisationServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "as", abstract: "Register and list banks' authorisation servers.", subcommands: [Create.self, List.self])
+        commandName: "as", abstract: "Register, change and list banks' authorisation servers.",
+        subcommands: [Create.self, Update.self, List.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register an authorisation server for an organisation.")
@@ -163,6 +164,35 @@ struct AuthorisationServerCommand: AsyncParsableCommand {
                         apiResources: resources),
                     by: .cli)
                 if output.json { try Output.json(server) } else { print(server.id) }
+            }
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Replace an authorisation server's details and API resources with a JSON document (the body of PUT …/authorisation-servers/ID).",
+            discussion: """
+                Start from `registrar as list --org ORG --json`, edit, and give the server's part. An API resource \
+                of the same family and version keeps its id; certification is set per resource with \
+                certificationStatus, apiCertificationUri, certificationStartDate and certificationExpirationDate.
+                """)
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Authorisation server id.") var id: String
+        @Option(help: "Organisation id.") var org: String
+        @Option(help: "JSON file with the server's details and resources (- for standard input).") var file: String
+
+        func run() async throws {
+            let data =
+                file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(filePath: file))
+            let input: NewAuthorisationServer
+            do { input = try RecordCoding.decoder.decode(NewAuthorisationServer.self, from: data) } catch {
+                throw CLIError("\(file) is not an authorisation server's JSON: \(error)")
+            }
+            try await withStore(store) { store in
+                let server = try await ParticipantDirectory(store: store).updateAuthorisationServer(id, in: org, input, by: .cli)
+                if output.json { try Output.json(server) } else { print("\(server.id) updated") }
             }
         }
     }

@@ -243,6 +243,23 @@ import Testing
         let pending = try await registrar(["org", "create", "--name", "Later", "--country", "GB", "--pending"], data: data)
         let later = pending.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try await registrar(["org", "set-status", later, "Active"], data: data).output.contains("is now Active"))
+        // A server's resources and their certification change from a JSON document.
+        let serverID = try await registrar(
+            [
+                "as", "create", "--org", later, "--issuer", "https://as.later.example", "--name", "Later AS", "--api",
+                "payments@3.1.11=https://api.later.example/pisp",
+            ], data: data
+        ).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let document = try TestStores.temporaryFolder().appending(path: "server.json")
+        try Data(
+            #"{"issuer":"https://as.later.example","openIDDiscoveryDocument":"https://as.later.example/.well-known/openid-configuration","customerFriendlyName":"Later AS","apiResources":[{"apiFamilyType":"payments","apiVersion":"3.1.11","certificationStatus":"Certified","apiCertificationUri":"https://conformance.example/later.zip","certificationExpirationDate":"2027-12-31T00:00:00Z"}]}"#
+                .utf8
+        ).write(to: document)
+        let updated = try await registrar(["as", "update", serverID, "--org", later, "--file", document.path, "--json"], data: data)
+        #expect(
+            updated.status == 0 && updated.output.contains("https://conformance.example/later.zip"), "\(updated.output)\(updated.errors)")
+        let broken = try await registrar(["as", "update", serverID, "--org", later, "--file", "/dev/null"], data: data)
+        #expect(broken.status != 0 && broken.errors.split(separator: "\n").count == 1, "\(broken.errors)")
     }
 
     @Test func everyCommandHasHelp() async throws {

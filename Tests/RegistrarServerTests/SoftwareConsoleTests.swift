@@ -201,4 +201,76 @@ import Testing
             #expect(organisation.text.contains("payments 3.1.11 (Certified)"))
         }
     }
+
+    @Test func aBankChangesItsServersResourcesAndTheirCertificationWhichTheParticipantsDocumentCarries() async throws {
+        try await LiveDirectory.run { live in
+            let bank = live.credentials.bankOrganisationID
+            let server = try #require(try await live.runtime.directory.authorisationServers(in: bank).first)
+            let resource = try #require(server.apiResources.first)
+            let (cookie, _) = try await people.signedIn(
+                live, "otto@bank.example", to: Membership(organisationID: bank, role: .administrator))
+            let path = "/console/organisations/\(bank)/authorisation-servers/\(server.id)"
+            let shown = try await page(live, path, cookie: cookie)
+            #expect(shown.status == .ok && shown.text.contains("Add an API resource") && shown.text.contains(resource.family))
+
+            let certified = try await post(
+                live, "\(path)/resources/\(resource.id)",
+                [
+                    ("api_family", resource.family), ("api_version", resource.version),
+                    ("api_endpoints", resource.discoveryEndpoints.joined(separator: "\n")), ("certification_status", "Certified"),
+                    ("certification_uri", "https://conformance.example/submissions/\(resource.family).zip"),
+                    ("certification_start", "2026-11-01"), ("certification_expiry", "2027-11-01"),
+                ], cookie: cookie)
+            #expect(certified.status == .seeOther && certified.headers[.location] == "\(path)#resources", "\(certified.text)")
+            let backwards = try await post(
+                live, "\(path)/resources/\(resource.id)",
+                [
+                    ("api_family", resource.family), ("api_version", resource.version), ("certification_start", "2027-11-01"),
+                    ("certification_expiry", "2026-11-01"),
+                ], cookie: cookie)
+            #expect(backwards.status == .badRequest && backwards.text.contains("must follow its certificationStartDate"))
+            #expect(backwards.text.contains("Add an API resource"), "shown on the server's page")
+
+            let added = try await post(
+                live, "\(path)/resources",
+                [("api_family", "consents"), ("api_version", "2.0.0"), ("certification_status", "Awaiting Certification")],
+                cookie: cookie)
+            #expect(added.status == .seeOther)
+            let twice = try await post(live, "\(path)/resources", [("api_family", "consents"), ("api_version", "2.0.0")], cookie: cookie)
+            #expect(twice.status == .badRequest, "each family and version once")
+
+            let participant = try await live.get("/participants/\(bank)").object()
+            let published = ((participant["AuthorisationServers"] as? [[String: Any]])?.first?["ApiResources"] as? [[String: Any]]) ?? []
+            let same = try #require(published.first { $0["ApiResourceId"] as? String == resource.id }, "the changed resource keeps its id")
+            #expect(same["CertificationStatus"] as? String == "Certified")
+            #expect(same["ApiCertificationUri"] as? String == "https://conformance.example/submissions/\(resource.family).zip")
+            #expect(same["CertificationStartDate"] as? String == "2026-11-01T00:00:00.000Z")
+            #expect(same["CertificationExpirationDate"] as? String == "2027-11-01T00:00:00.000Z")
+            #expect(published.contains { $0["ApiFamilyType"] as? String == "consents" })
+
+            let consents = try #require(try await live.runtime.directory.authorisationServers(in: bank).first?.apiResources.last)
+            #expect(try await post(live, "\(path)/resources/\(consents.id)/remove", [], cookie: cookie).status == .seeOther)
+            let renamed = try await post(
+                live, path,
+                [("name", "Sandbox Bank Business"), ("issuer", server.issuer), ("discovery", server.openIDDiscoveryDocument)],
+                cookie: cookie)
+            #expect(renamed.status == .seeOther)
+            let after = try #require(try await live.runtime.directory.authorisationServers(in: bank).first)
+            #expect(after.customerFriendlyName == "Sandbox Bank Business" && !after.supportsDynamicClientRegistration)
+            #expect(after.apiResources.map(\.id) == server.apiResources.map(\.id), "details change, resources stay")
+
+            // Another organisation's member reads the page but changes nothing.
+            let provider = live.credentials.providerOrganisationID
+            let (outsider, _) = try await people.signedIn(
+                live, "ben@tpp.example", to: Membership(organisationID: provider, role: .administrator))
+            #expect(try await page(live, path, cookie: outsider).status == .forbidden)
+            #expect(try await post(live, "\(path)/resources/\(resource.id)/remove", [], cookie: outsider).status == .forbidden)
+            let api = try await live.request(
+                .put, "/organisations/\(bank)/authorisation-servers/\(server.id)", token: live.credentials.providerToken,
+                body: Data(
+                    #"{"issuer":"https://x.example","openIDDiscoveryDocument":"https://x.example/d","customerFriendlyName":"X"}"#.utf8))
+            #expect(api.status == .forbidden)
+            #expect(try await live.runtime.directory.authorisationServers(in: bank).first == after)
+        }
+    }
 }

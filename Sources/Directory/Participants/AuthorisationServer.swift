@@ -61,20 +61,30 @@ public struct APIResource: Codable, Sendable, Equatable {
     public var version: String
     public var discoveryEndpoints: [String]
     public var certificationStatus: CertificationStatus
+    /// Where the certification's evidence is (a conformance-suite submission, say).
+    public var certificationURI: String?
+    public var certificationStartDate: Date?
+    public var certificationExpirationDate: Date?
 
     enum CodingKeys: String, CodingKey {
         case id = "apiResourceId", family = "apiFamilyType", version = "apiVersion", discoveryEndpoints = "apiDiscoveryEndpoints"
-        case certificationStatus
+        case certificationStatus, certificationStartDate, certificationExpirationDate
+        case certificationURI = "apiCertificationUri"
     }
 
     public init(
-        id: String, family: String, version: String, discoveryEndpoints: [String], certificationStatus: CertificationStatus = .selfCertified
+        id: String, family: String, version: String, discoveryEndpoints: [String],
+        certificationStatus: CertificationStatus = .selfCertified,
+        certificationURI: String? = nil, certificationStartDate: Date? = nil, certificationExpirationDate: Date? = nil
     ) {
         self.id = id
         self.family = family
         self.version = version
         self.discoveryEndpoints = discoveryEndpoints
         self.certificationStatus = certificationStatus
+        self.certificationURI = certificationURI
+        self.certificationStartDate = certificationStartDate
+        self.certificationExpirationDate = certificationExpirationDate
     }
 }
 

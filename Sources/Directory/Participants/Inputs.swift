@@ -139,9 +139,17 @@ public struct NewAuthorisationServer: Codable, Sendable {
         }
         let resources = apiResources ?? []
         guard resources.count <= 64 else { throw DirectoryError.invalidInput("apiResources: at most 64 are accepted") }
+        let families = resources.map { "\($0.apiFamilyType)@\($0.apiVersion)" }
+        guard Set(families).count == families.count else {
+            throw DirectoryError.invalidInput("apiResources: each family and version once")
+        }
         for resource in resources {
             try InputRules.requireText(resource.apiFamilyType, field: "apiResources[].apiFamilyType", maximum: 64)
             try InputRules.requireText(resource.apiVersion, field: "apiResources[].apiVersion", maximum: 32)
+            if let uri = resource.apiCertificationUri { try InputRules.requireHTTPSURI(uri, field: "apiResources[].apiCertificationUri") }
+            if let start = resource.certificationStartDate, let end = resource.certificationExpirationDate, end <= start {
+                throw DirectoryError.invalidInput("apiResources[].certificationExpirationDate must follow its certificationStartDate")
+            }
             for endpoint in resource.apiDiscoveryEndpoints ?? [] {
                 try InputRules.requireHTTPSURI(endpoint, field: "apiResources[].apiDiscoveryEndpoints[]")
             }
@@ -154,14 +162,29 @@ public struct NewAPIResource: Codable, Sendable {
     public var apiVersion: String
     public var apiDiscoveryEndpoints: [String]?
     public var certificationStatus: CertificationStatus?
+    public var apiCertificationUri: String?
+    public var certificationStartDate: Date?
+    public var certificationExpirationDate: Date?
 
     public init(
-        apiFamilyType: String, apiVersion: String, apiDiscoveryEndpoints: [String]? = nil, certificationStatus: CertificationStatus? = nil
+        apiFamilyType: String, apiVersion: String, apiDiscoveryEndpoints: [String]? = nil, certificationStatus: CertificationStatus? = nil,
+        apiCertificationUri: String? = nil, certificationStartDate: Date? = nil, certificationExpirationDate: Date? = nil
     ) {
         self.apiFamilyType = apiFamilyType
         self.apiVersion = apiVersion
         self.apiDiscoveryEndpoints = apiDiscoveryEndpoints
         self.certificationStatus = certificationStatus
+        self.apiCertificationUri = apiCertificationUri
+        self.certificationStartDate = certificationStartDate
+        self.certificationExpirationDate = certificationExpirationDate
+    }
+
+    /// The resource as recorded: `id` kept when it replaces one, made when it is new.
+    func resource(id: String) -> APIResource {
+        APIResource(
+            id: id, family: apiFamilyType, version: apiVersion, discoveryEndpoints: apiDiscoveryEndpoints ?? [],
+            certificationStatus: certificationStatus ?? .selfCertified, certificationURI: apiCertificationUri,
+            certificationStartDate: certificationStartDate, certificationExpirationDate: certificationExpirationDate)
     }
 }
 

@@ -234,16 +234,54 @@ public struct ParticipantDirectory: Sendable {
             customerFriendlyDescription: input.customerFriendlyDescription, developerPortalURI: input.developerPortalUri,
             termsOfServiceURI: input.termsOfServiceUri, supportsDynamicClientRegistration: input.supportsDcr ?? true,
             supportsCIBA: input.supportsCIBA ?? false,
-            apiResources: (input.apiResources ?? []).map {
-                APIResource(
-                    id: RecordIdentifier.make(), family: $0.apiFamilyType, version: $0.apiVersion,
-                    discoveryEndpoints: $0.apiDiscoveryEndpoints ?? [], certificationStatus: $0.certificationStatus ?? .selfCertified)
-            },
+            apiResources: (input.apiResources ?? []).map { $0.resource(id: RecordIdentifier.make()) },
             createdAt: now, updatedAt: now)
         var changes = ChangeSet(actor: caller.auditName, at: now)
         try changes.insert(server, auditedAs: "authorisation-server.create")
         try await apply(changes)
         return server
+    }
+
+    /// Replaces an authorisation server's details and API resources under the creation's rules. A
+    /// resource of a family and version it already had keeps its id, so that links to it stay good.
+    @discardableResult
+    public func updateAuthorisationServer(_ id: String, in organisationID: String, _ input: NewAuthorisationServer, by caller: Caller)
+        async throws -> AuthorisationServer
+    {
+        _ = try await storedOrganisation(organisationID, for: caller, to: .manageOrganisation)
+        guard RecordIdentifier.isWellFormed(id), let stored = try await store.record(AuthorisationServer.self, id: id),
+            stored.record.organisationID == organisationID
+        else { throw DirectoryError.notFound("no authorisation server \(id) in organisation \(organisationID)") }
+        try input.validate()
+        let kept = Dictionary(
+            stored.record.apiResources.map { ("\($0.family)@\($0.version)", $0.id) }, uniquingKeysWith: { first, _ in first })
+        let now = clock()
+        var updated = stored.record
+        updated.issuer = input.issuer
+        updated.openIDDiscoveryDocument = input.openIDDiscoveryDocument
+        updated.customerFriendlyName = input.customerFriendlyName
+        updated.customerFriendlyLogoURI = input.customerFriendlyLogoUri
+        updated.customerFriendlyDescription = input.customerFriendlyDescription
+        updated.developerPortalURI = input.developerPortalUri
+        updated.termsOfServiceURI = input.termsOfServiceUri
+        updated.supportsDynamicClientRegistration = input.supportsDcr ?? true
+        updated.supportsCIBA = input.supportsCIBA ?? false
+        updated.apiResources = (input.apiResources ?? []).map {
+            $0.resource(id: kept["\($0.apiFamilyType)@\($0.apiVersion)"] ?? RecordIdentifier.make())
+        }
+        updated.updatedAt = now
+        var changes = ChangeSet(actor: caller.auditName, at: now)
+        try changes.update(updated, readAt: stored.revision, auditedAs: "authorisation-server.update", before: stored.record)
+        try await apply(changes)
+        return updated
+    }
+
+    public func authorisationServer(_ id: String, in organisationID: String, for caller: Caller) async throws -> AuthorisationServer {
+        _ = try await storedOrganisation(organisationID, for: caller)
+        guard RecordIdentifier.isWellFormed(id), let stored = try await store.record(AuthorisationServer.self, id: id),
+            stored.record.organisationID == organisationID
+        else { throw DirectoryError.notFound("no authorisation server \(id) in organisation \(organisationID)") }
+        return stored.record
     }
 
     public func authorisationServers(in organisationID: String? = nil) async throws -> [AuthorisationServer] {

@@ -153,11 +153,15 @@ public struct ParticipantEntry: Codable, Sendable, Equatable {
         public var ApiResources: [Resource]
     }
 
+    /// As the Open Finance Brasil participants API writes an API resource.
     public struct Resource: Codable, Sendable, Equatable {
         public var ApiResourceId: String
         public var ApiFamilyType: String
         public var ApiVersion: String
-        public var ApiCertificationStatus: String
+        public var CertificationStatus: String
+        public var ApiCertificationUri: String?
+        public var CertificationStartDate: String?
+        public var CertificationExpirationDate: String?
         public var ApiDiscoveryEndpoints: [Endpoint]
     }
 
@@ -189,7 +193,9 @@ public struct ParticipantEntry: Codable, Sendable, Equatable {
                 ApiResources: server.apiResources.map {
                     Resource(
                         ApiResourceId: $0.id, ApiFamilyType: $0.family, ApiVersion: $0.version,
-                        ApiCertificationStatus: $0.certificationStatus.rawValue,
+                        CertificationStatus: $0.certificationStatus.rawValue, ApiCertificationUri: $0.certificationURI,
+                        CertificationStartDate: $0.certificationStartDate.map(Timestamp.format),
+                        CertificationExpirationDate: $0.certificationExpirationDate.map(Timestamp.format),
                         ApiDiscoveryEndpoints: $0.discoveryEndpoints.map(Endpoint.init))
                 })
         }

@@ -94,7 +94,8 @@ enum MemberPages {
             SoftwarePages.detailFields(NewSoftwareStatement(clientName: ""), claimableRoles: view.claimableRoles, into: &body)
             body.tag("<p><button type=\"submit\">Create the software statement</button></p></form></details>")
         }
-        serversSection(view, base: base, into: &body)
+        ServerPages.section(
+            view.servers, of: organisation, editable: view.managesOrganisation && organisation.status == .active, into: &body)
 
         body.tag("<h2 id=\"members\">Members</h2>")
         body.table(
@@ -136,34 +137,6 @@ enum MemberPages {
         body.field("Label", name: "label", attributes: "required maxlength=\"128\"")
         body.tag("<p><button type=\"submit\">Create token</button></p></form>")
         return ConsolePage.render(title: "\(organisation.legalName) · \(directory)", body: body)
-    }
-
-    /// A bank's authorisation servers and their API resources, and the form that adds one.
-    private static func serversSection(_ view: OrganisationView, base: [String], into body: inout HTMLDocument) {
-        body.tag("<h2 id=\"servers\">Authorisation servers</h2>")
-        body.table(
-            headings: ["Name", "Issuer", "Dynamic registration", "API resources"],
-            rows: view.servers.map { server in
-                [
-                    server.customerFriendlyName, server.issuer, server.supportsDynamicClientRegistration ? "yes" : "no",
-                    server.apiResources.map { "\($0.family) \($0.version) (\($0.certificationStatus.rawValue))" }.joined(separator: ", "),
-                ]
-            }, empty: "None published.")
-        guard view.managesOrganisation, view.organisation.status == .active else { return }
-        body.tag("<details><summary>New authorisation server</summary>")
-        body.form(posting: base + ["authorisation-servers"])
-        body.field("Customer-facing name", name: "name", attributes: "required maxlength=\"256\"")
-        body.field("Issuer (https)", name: "issuer", type: "url", attributes: "required")
-        body.field("OpenID discovery document (https)", name: "discovery", type: "url", attributes: "required")
-        body.field("Description", name: "description", attributes: "maxlength=\"2048\"")
-        body.field("Developer portal URI", name: "developer_portal_uri", type: "url")
-        body.tag("<p><label><input type=\"checkbox\" name=\"supports_dcr\" value=\"yes\" checked> Supports dynamic client ")
-        body.tag("registration</label></p><fieldset><legend>First API resource (optional)</legend>")
-        body.field("API family, e.g. payments", name: "api_family", attributes: "maxlength=\"64\"")
-        body.field("API version, e.g. 3.1.11", name: "api_version", attributes: "maxlength=\"32\"")
-        body.textArea("Discovery endpoints (https, one per line)", name: "api_endpoints")
-        body.choice("Certification status", name: "certification_status", options: CertificationStatus.allCases.map(\.rawValue))
-        body.tag("</fieldset><p><button type=\"submit\">Publish the authorisation server</button></p></form></details>")
     }
 
     static func roleChoice(into body: inout HTMLDocument) {

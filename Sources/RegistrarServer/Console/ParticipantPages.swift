@@ -113,7 +113,7 @@ enum ParticipantPages {
             body.tag("</td><td>")
             body.text(resource.ApiVersion)
             body.tag("</td><td>")
-            body.text(resource.ApiCertificationStatus)
+            body.text(resource.CertificationStatus)
             body.tag("</td><td>")
             for endpoint in resource.ApiDiscoveryEndpoints {
                 body.link(endpoint.ApiEndpoint, endpoint.ApiEndpoint)

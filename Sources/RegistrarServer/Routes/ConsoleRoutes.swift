@@ -74,6 +74,7 @@ enum ConsoleRoutes {
         registerOperatorActions(on: &routes, runtime: runtime)
         PeopleConsoleRoutes.register(on: &routes, runtime: runtime)
         SoftwareConsoleRoutes.register(on: &routes, runtime: runtime)
+        ServerConsoleRoutes.register(on: &routes, runtime: runtime)
 
         routes.add(.get, "/console/operator/audit") { request, _ in
             let query = try ConsoleAuditQuery(request.uri.queryParameters)

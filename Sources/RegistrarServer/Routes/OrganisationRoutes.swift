@@ -74,6 +74,25 @@ enum OrganisationRoutes {
             return try HTTPExchange.json(server, status: .created)
         }
 
+        let server = "/organisations/{organisationId}/authorisation-servers/{authorisationServerId}"
+        routes.add(.get, server) { _, context in
+            let caller = try context.requireCaller()
+            return try HTTPExchange.json(
+                try await directory.authorisationServer(
+                    try HTTPExchange.parameter("authorisationServerId", in: context),
+                    in: try HTTPExchange.parameter("organisationId", in: context), for: caller))
+        }
+
+        routes.add(.put, server) { request, context in
+            let caller = try context.requireCaller()
+            let organisationID = try HTTPExchange.parameter("organisationId", in: context)
+            try caller.requireAccess(toOrganisation: organisationID)
+            let input = try await HTTPExchange.decodeJSON(NewAuthorisationServer.self, from: request, limit: limit)
+            return try HTTPExchange.json(
+                try await directory.updateAuthorisationServer(
+                    try HTTPExchange.parameter("authorisationServerId", in: context), in: organisationID, input, by: caller))
+        }
+
         routes.add(.get, "/organisations/{organisationId}/authorisation-servers") { request, context in
             let caller = try context.requireCaller()
             let id = try HTTPExchange.parameter("organisationId", in: context)

@@ -4,9 +4,9 @@ import HTTPTypes
 import Hummingbird
 import PKI
 
-/// What a provider does with its software in the console, and what a bank does with its authorisation
-/// servers: each form calls the domain method the API calls (`createSoftware`, `addKey`, `issue`, …),
-/// which decides whether this person's role may. A refusal is shown on the page the form came from.
+/// What a provider does with its software in the console: each form calls the domain method the API
+/// calls (`createSoftware`, `addKey`, `issue`, …), which decides whether this person's role may. A
+/// refusal is shown on the page the form came from.
 enum SoftwareConsoleRoutes {
     static func register(on routes: inout RouteRegistrar, runtime: DirectoryRuntime) {
         let organisationPath = "/console/organisations/{organisationId}"
@@ -64,7 +64,6 @@ enum SoftwareConsoleRoutes {
         }
 
         registerKeysAndCertificates(on: &routes, item: item, runtime: runtime)
-        registerAuthorisationServers(on: &routes, organisationPath: organisationPath, runtime: runtime)
     }
 
     private static func registerKeysAndCertificates(on routes: inout RouteRegistrar, item: String, runtime: DirectoryRuntime) {
@@ -121,18 +120,6 @@ enum SoftwareConsoleRoutes {
                 return download(
                     Data((issued.certificatePEM + "\n" + issuing + "\n").utf8), type: "application/pem-certificate-chain",
                     name: "\(issued.id).pem")
-            }
-        }
-    }
-
-    private static func registerAuthorisationServers(on routes: inout RouteRegistrar, organisationPath: String, runtime: DirectoryRuntime) {
-        routes.add(.post, "\(organisationPath)/authorisation-servers") { request, context in
-            let organisationID = try HTTPExchange.parameter("organisationId", in: context)
-            return try await ConsoleRoutes.consoleAction(request, runtime: runtime) { caller, form in
-                _ = try await runtime.directory.createAuthorisationServer(
-                    in: organisationID, try NewAuthorisationServer(form: form), by: caller)
-                return ConsoleRoutes.redirect(
-                    to: HTMLDocument.path(["console", "organisations", organisationID]) + "#servers", cookie: nil)
             }
         }
     }
@@ -208,25 +195,4 @@ private struct SoftwareIDs {
 
     var keyOwner: ParticipantDirectory.KeyOwner { .software(organisationID: organisation, softwareID: software) }
     var page: [String] { ["console", "organisations", organisation, "software", software] }
-}
-
-extension NewAuthorisationServer {
-    /// An authorisation server and its first API resource from the organisation page's form.
-    init(form: ConsoleForm) throws {
-        var resources: [NewAPIResource] = []
-        if let family = form.optional("api_family") {
-            let status: CertificationStatus? = try form.optional("certification_status").map {
-                try InputRules.choice($0, field: "certification_status")
-            }
-            resources.append(
-                NewAPIResource(
-                    apiFamilyType: family, apiVersion: form("api_version") ?? "", apiDiscoveryEndpoints: form.lines("api_endpoints"),
-                    certificationStatus: status))
-        }
-        self.init(
-            issuer: form("issuer") ?? "", openIDDiscoveryDocument: form("discovery") ?? "", customerFriendlyName: form("name") ?? "",
-            customerFriendlyLogoUri: form.optional("logo_uri"), customerFriendlyDescription: form.optional("description"),
-            developerPortalUri: form.optional("developer_portal_uri"), termsOfServiceUri: form.optional("tos_uri"),
-            supportsDcr: form("supports_dcr") == "yes", supportsCIBA: form("supports_ciba") == "yes", apiResources: resources)
-    }
 }
