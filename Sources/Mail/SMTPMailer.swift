@@ -78,6 +78,9 @@ public struct SMTPMailer: Sendable {
                 throw MailFailure.refused(command: "EHLO", reply: "the server does not offer STARTTLS")
             }
             _ = try await conversation.command("STARTTLS", expecting: 220)
+            // Anything the server sent after its 220 came in clear text and would be read as if it came
+            // over TLS (the STARTTLS command-injection attack): refuse rather than carry it over.
+            try await reader.requireNothingBuffered(on: channel)
             guard let context else { throw MailFailure.unreachable("no TLS context") }
             let handler = try NIOSSLClientHandler(context: context, serverHostname: Self.serverName(settings.host))
             try await channel.pipeline.addHandler(handler, position: .first).get()
@@ -153,8 +156,8 @@ struct SMTPReply: Sendable {
     var text: String { "\(code) \(lines.joined(separator: " / "))".prefix(300).description }
 }
 
-/// Reads replies off the connection and hands them out in order. Lives on the channel's event loop;
-/// `next(on:)` hops there.
+/// Reads replies off the connection and hands them out in order. Its state is touched on the channel's
+/// event loop only (`next(on:)` and `requireNothingBuffered(on:)` hop there), hence `@unchecked Sendable`.
 final class SMTPReplyReader: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
 
@@ -177,6 +180,20 @@ final class SMTPReplyReader: ChannelInboundHandler, @unchecked Sendable {
                     continuation.resume(throwing: failure)
                 } else {
                     self.waiting.append(continuation)
+                }
+            }
+        }
+    }
+
+    /// Fails when bytes or replies wait unread (before TLS starts, nothing may).
+    func requireNothingBuffered(on channel: any Channel) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            channel.eventLoop.execute {
+                if self.ready.isEmpty && self.pending.isEmpty && self.lines.isEmpty {
+                    continuation.resume()
+                } else {
+                    continuation.resume(
+                        throwing: MailFailure.refused(command: "STARTTLS", reply: "clear-text data followed the server's 220"))
                 }
             }
         }

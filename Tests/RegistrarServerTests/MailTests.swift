@@ -140,6 +140,39 @@ struct SMTPReceiver {
         }
     }
 
+    /// A server (or a man in the middle) that sends a reply behind its STARTTLS 220, in clear text, would
+    /// have it read as if it came over TLS: the client refuses instead.
+    @Test func clearTextAfterStartTLSIsRefused() async throws {
+        let python = try #require(Witness.python)
+        let port = try FreePort.loopback()
+        let folder = try TestStores.temporaryFolder()
+        let server = try await ChildProcess.start(
+            python,
+            [
+                "-c",
+                """
+                import socket, sys, time
+                listener = socket.socket(); listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                listener.bind(("127.0.0.1", int(sys.argv[1]))); listener.listen(1)
+                open(sys.argv[2] + "/ready", "w").close()
+                client, _ = listener.accept(); lines = client.makefile("rb")
+                client.sendall(b"220 fake\\r\\n"); lines.readline()
+                client.sendall(b"250-fake\\r\\n250 STARTTLS\\r\\n"); lines.readline()
+                client.sendall(b"220 go ahead\\r\\n250 injected\\r\\n"); time.sleep(10)
+                """, String(port), folder.path,
+            ])
+        defer { server.terminate() }
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: folder.appending(path: "ready").path) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let mailer = try SMTPMailer(settings: MailSettings(url: "smtp+starttls://127.0.0.1:\(port)", from: "registrar@directory.example"))
+        let refused = await #expect(throws: MailFailure.self) {
+            try await mailer.send(MailMessage(to: "ben@tpp.example", subject: "x", body: "x"))
+        }
+        #expect(
+            refused == .refused(command: "STARTTLS", reply: "clear-text data followed the server's 220"), "\(String(describing: refused))")
+    }
+
     @Test func technicalContactsHearOfAnExpiringCertificateOnceAtThirtyAndOnceAtSevenDays() async throws {
         try await SMTPReceiver.run { receiver in
             let settings = try MailSettings(url: "smtp://127.0.0.1:\(receiver.port)", from: "registrar@directory.example")
