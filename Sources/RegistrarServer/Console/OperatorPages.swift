@@ -20,7 +20,8 @@ enum OperatorPages {
     }
 
     static func overview(
-        operator caller: Caller, organisations: [Organisation], glance: Glance, people: PeopleView, anchors: [TrustAnchor],
+        operator caller: Caller, organisations: [Organisation], glance: Glance, people: PeopleView,
+        administration: AdministrationPages.View, anchors: [TrustAnchor],
         events: [AuditEvent],
         after: Int64, pageSize: Int, directory: String
     ) -> Data {
@@ -43,6 +44,8 @@ enum OperatorPages {
         }
 
         peopleSection(people, organisations: organisations, caller: caller, into: &body)
+
+        AdministrationPages.section(administration, administers: caller.isOperator, into: &body)
 
         body.tag("<h2 id=\"trust-anchors\">Trust anchors</h2>")
         body.table(

@@ -100,6 +100,9 @@ enum ConsoleRoutes {
                 people: try await runtime.people.people(for: caller), invitations: try await runtime.people.invitations(for: caller))
             let organisations = try await runtime.directory.organisations(for: caller)
             let software = try await runtime.directory.allSoftwareStatements()
+            let administration = AdministrationPages.View(
+                keys: try await runtime.keyring.keys().map(\.record), tokens: try await runtime.apiTokens.list(for: caller),
+                organisationNames: Dictionary(organisations.map { ($0.id, $0.legalName) }, uniquingKeysWith: { first, _ in first }))
             let glance = OperatorPages.Glance(
                 software: software,
                 expiring: AttentionPanels.Expiring.naming(
@@ -107,7 +110,7 @@ enum ConsoleRoutes {
                     organisations: organisations))
             return privatePage(
                 OperatorPages.overview(
-                    operator: caller, organisations: organisations, glance: glance, people: people,
+                    operator: caller, organisations: organisations, glance: glance, people: people, administration: administration,
                     anchors: try await runtime.trust.anchors(for: caller),
                     events: try await runtime.auditTrail.events(afterID: after, limit: pageSize, for: caller), after: after,
                     pageSize: pageSize, directory: directory))
@@ -126,6 +129,27 @@ enum ConsoleRoutes {
                         "\(status.rawValue) is final: tick the box that says what it does to confirm it")
                 }
                 _ = try await runtime.directory.setOrganisationStatus(id, to: status, reason: form.optional("reason"), by: caller)
+            }
+        }
+
+        routes.add(.post, "/console/operator/signing-keys/rotate") { request, _ in
+            try await operatorAction(request, runtime: runtime, returningTo: "signing-keys") { caller, form in
+                guard form("confirm") == "yes" else { throw DirectoryError.invalidInput("tick the box that says what a rotation does") }
+                _ = try await runtime.keyring.rotate(algorithm: runtime.configuration.signingAlgorithm, by: caller)
+            }
+        }
+
+        routes.add(.post, "/console/operator/signing-keys/{kid}/retire") { request, context in
+            let kid = try HTTPExchange.parameter("kid", in: context)
+            return try await operatorAction(request, runtime: runtime, returningTo: "signing-keys") { caller, _ in
+                _ = try await runtime.keyring.retire(kid: kid, by: caller)
+            }
+        }
+
+        routes.add(.post, "/console/operator/tokens/{tokenId}/revoke") { request, context in
+            let id = try HTTPExchange.parameter("tokenId", in: context)
+            return try await operatorAction(request, runtime: runtime, returningTo: "tokens") { caller, _ in
+                _ = try await runtime.apiTokens.revoke(id, by: caller)
             }
         }
 
