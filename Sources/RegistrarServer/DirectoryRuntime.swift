@@ -26,6 +26,8 @@ public final class DirectoryRuntime: Sendable {
     public let onboarding: Onboarding
     /// Invitations and certificate-expiry notices by e-mail, when SMTP is configured.
     let mail: DirectoryMail
+    /// What this node refused lately, for the staff's glance.
+    let refusals = RecentRefusals()
     public let keyring: DirectoryKeyring
     public let views: PublishedViews
     public let certificateAuthority: DirectoryCertificateAuthority

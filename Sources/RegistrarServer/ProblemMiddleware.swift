@@ -10,11 +10,17 @@ import Logging
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = RegistrarRequestContext
     let catalogue: LateCatalogue
+    let refusals: RecentRefusals
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
+            if let (problem, _) = Problem.from(error) {
+                refusals.record(
+                    status: problem.status, method: request.method.rawValue, path: request.uri.path, detail: problem.detail,
+                    remote: context.remoteAddress?.ipAddress)
+            }
             let path = request.uri.path
             if let http = error as? HTTPError, http.status == .notFound {
                 let allowed = catalogue.methods(matching: path)

@@ -66,7 +66,7 @@ public enum RegistrarApplication {
         if runtime.configuration.jsonAccessLog { router.middlewares.add(AccessLogMiddleware()) }
         // Counts the status each client received, after errors became problem documents.
         router.middlewares.add(RequestMetricsMiddleware())
-        router.middlewares.add(ProblemMiddleware(catalogue: catalogue))
+        router.middlewares.add(ProblemMiddleware(catalogue: catalogue, refusals: runtime.refusals))
         router.middlewares.add(ClientCertificateMiddleware(runtime: runtime))
         router.middlewares.add(AuthenticationMiddleware(runtime: runtime))
         router.middlewares.add(RevisionRefreshMiddleware(runtime: runtime))

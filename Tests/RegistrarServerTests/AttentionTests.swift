@@ -35,6 +35,13 @@ import Testing
             _ = try await live.runtime.people.invite(
                 email: "later@tpp.example", to: Membership(organisationID: provider, role: .readOnly), by: .system)
 
+            // Refusals: a token acting on another organisation, a failed sign-in, a refused form.
+            let bank = live.credentials.bankOrganisationID
+            #expect(
+                try await live.get("/organisations/\(bank)/software-statements", token: live.credentials.providerToken).status == .forbidden
+            )
+            _ = try await people.signIn(live, "nobody@nowhere.example", code: "123456")
+
             let (staff, _) = try await people.signedIn(live, "ana@directory.example", staff: .auditor)
             let operatorPage = try await page(live, "/console/operator", cookie: staff)
             #expect(
@@ -43,6 +50,9 @@ import Testing
             #expect(operatorPage.text.contains("Certificates expiring within 30 days") && operatorPage.text.contains(soon.id))
             let panel = try #require(operatorPage.text.firstMatch(of: /id="expiring"(?s:.*?)<h2/)).output
             #expect(panel.contains(soon.id) && !panel.contains(later.id), "only those within 30 days")
+            let refusals = try #require(operatorPage.text.firstMatch(of: /id="refusals"(?s:.*?)<\/table>/)).output
+            #expect(refusals.contains("GET /organisations/\(bank)/software-statements") && refusals.contains("<td>403</td>"))
+            #expect(refusals.contains("POST /console/sign-in") && refusals.contains("a sign-in failed"))
 
             let (ben, _) = try await people.signedIn(
                 live, "ben@tpp.example", to: Membership(organisationID: provider, role: .administrator))

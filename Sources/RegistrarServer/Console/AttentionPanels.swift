@@ -24,7 +24,8 @@ enum AttentionPanels {
     }
 
     static func staff(
-        organisations: [Organisation], software: [SoftwareStatement], expiring: [Expiring], into body: inout HTMLDocument
+        organisations: [Organisation], software: [SoftwareStatement], expiring: [Expiring], refusals: [RecentRefusals.Refusal],
+        into body: inout HTMLDocument
     ) {
         body.tag("<h2 id=\"glance\">At a glance</h2><p>")
         body.text(
@@ -32,6 +33,11 @@ enum AttentionPanels {
                 + counts(software.map(\.status.rawValue)) + ".")
         body.tag("</p>")
         certificates(expiring, showingOrganisation: true, into: &body)
+        body.tag("<h3 id=\"refusals\">Recent refusals on this node</h3>")
+        body.table(
+            headings: ["At", "Status", "Request", "Why", "From"],
+            rows: refusals.prefix(20).map { [Timestamp.format($0.at), String($0.status), $0.request, $0.detail, $0.remote] },
+            empty: "None since this node started.")
     }
 
     static func organisation(expiring: [Expiring], into body: inout HTMLDocument) {

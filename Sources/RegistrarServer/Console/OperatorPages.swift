@@ -16,6 +16,7 @@ enum OperatorPages {
     /// The directory at a glance: its software, and the certificates about to expire across it.
     struct Glance {
         var software: [SoftwareStatement]
+        var refusals: [RecentRefusals.Refusal]
         var expiring: [AttentionPanels.Expiring]
     }
 
@@ -33,7 +34,8 @@ enum OperatorPages {
         body.tag("</p></form><h1>Operator console</h1>")
 
         applicationsSection(organisations.filter { $0.status == .pending }, caller: caller, into: &body)
-        AttentionPanels.staff(organisations: organisations, software: glance.software, expiring: glance.expiring, into: &body)
+        AttentionPanels.staff(
+            organisations: organisations, software: glance.software, expiring: glance.expiring, refusals: glance.refusals, into: &body)
 
         body.tag("<h2 id=\"organisations\">Organisations</h2>")
         body.table(

@@ -56,6 +56,9 @@ enum ConsoleRoutes {
                     email: field("email"), password: field("password"), code: field("code"),
                     from: context.remoteAddress?.ipAddress ?? "unknown", replacing: ConsoleSession.sessionSecret(request))
             } catch let refusal as DirectoryError {
+                runtime.refusals.record(
+                    status: 401, method: "POST", path: "/console/sign-in", detail: "a sign-in failed",
+                    remote: context.remoteAddress?.ipAddress)
                 return privatePage(PeoplePages.signIn(directory: directory, problem: refusal.description), status: .unauthorized)
             }
             let next = started.person.staffRole != nil ? "/console/operator" : "/console/home"
@@ -104,7 +107,7 @@ enum ConsoleRoutes {
                 keys: try await runtime.keyring.keys().map(\.record), tokens: try await runtime.apiTokens.list(for: caller),
                 organisationNames: Dictionary(organisations.map { ($0.id, $0.legalName) }, uniquingKeysWith: { first, _ in first }))
             let glance = OperatorPages.Glance(
-                software: software,
+                software: software, refusals: runtime.refusals.newestFirst,
                 expiring: AttentionPanels.Expiring.naming(
                     try await runtime.certificates.expiring(within: AttentionPanels.window, at: Date(), for: caller), software: software,
                     organisations: organisations))
@@ -206,6 +209,9 @@ enum ConsoleRoutes {
             return try await change(caller, ConsoleForm(body: body))
         } catch {
             guard let (problem, _) = Problem.from(error), problem.status < 500 else { throw error }
+            runtime.refusals.record(
+                status: problem.status, method: "POST", path: request.uri.path, detail: "\(caller.consoleName): \(problem.detail)",
+                remote: nil)
             let page =
                 if let refusedOn, let drawn = try? await refusedOn(caller, problem.detail) { drawn } else {
                     OperatorPages.refused(problem.detail, directory: directory)
