@@ -10,6 +10,11 @@ import Foundation
 /// print(result.status, result.output)
 /// ```
 public enum ChildProcess {
+    /// Foundation's `Process.run()` is not safe to call from several threads at once on Linux: a full
+    /// test run with many witnesses starting together crashed inside it (a bad pointer in its memcpy).
+    /// Spawning is a millisecond; waiting for the child, which is what takes time, stays concurrent.
+    private static let spawning = NSLock()
+
     public struct Result: Sendable {
         public var status: Int32
         public var output: String
@@ -47,7 +52,7 @@ public enum ChildProcess {
         if let directory { process.currentDirectoryURL = directory }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try spawning.withLock { try process.run() }
         return process
     }
 
@@ -78,7 +83,7 @@ public enum ChildProcess {
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = standardInput
-        try process.run()
+        try spawning.withLock { try process.run() }
         if let input { standardInput.fileHandleForWriting.write(input) }
         try standardInput.fileHandleForWriting.close()
         // Drain stderr on another thread so a chatty child cannot block on a full pipe.

@@ -112,20 +112,24 @@ import Testing
 
     @Test func theParticipantBrowserSearchesAndPagesInNameOrder() async throws {
         try await LiveDirectory.run(seed: false) { live in
-            let directory = live.runtime.directory
+            // One change set for all 120 (a created organisation each would take a minute on a busy machine).
+            var changes = ChangeSet(actor: "test", at: Date())
+            var seven = ""
             for index in 1...120 {
                 let name = index % 3 == 0 ? "Société Générale \(index)" : "Budget Bank \(index)"
-                let organisation = try await directory.createOrganisation(
-                    NewOrganisation(legalName: name, registrationNumber: "REG\(index)", country: "FR"), by: .system)
-                if index == 7 {
-                    _ = try await directory.createAuthorisationServer(
-                        in: organisation.id,
-                        NewAuthorisationServer(
-                            issuer: "https://as.seven.example",
-                            openIDDiscoveryDocument: "https://as.seven.example/.well-known/openid-configuration",
-                            customerFriendlyName: "Seven Online"), by: .system)
-                }
+                let organisation = Organisation(
+                    id: RecordIdentifier.make(), legalName: name, registrationNumber: "REG\(index)", country: "FR", createdAt: Date(),
+                    updatedAt: Date())
+                try changes.insert(organisation, auditedAs: "organisation.create")
+                if index == 7 { seven = organisation.id }
             }
+            try await live.runtime.store.apply(changes)
+            _ = try await live.runtime.directory.createAuthorisationServer(
+                in: seven,
+                NewAuthorisationServer(
+                    issuer: "https://as.seven.example",
+                    openIDDiscoveryDocument: "https://as.seven.example/.well-known/openid-configuration",
+                    customerFriendlyName: "Seven Online"), by: .system)
             _ = try await live.runtime.onboarding.open(
                 legalName: "Budget Bank Applicant", country: "GB", applicant: "a@b.example", by: .system)
             let first = try await live.get("/console")
