@@ -29,7 +29,6 @@ public enum ChildProcess {
     ) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
-                unblockSignals()
                 continuation.resume(
                     with: Swift.Result {
                         try runBlocking(executable, arguments, input: input, environment: environment, directory: directory)

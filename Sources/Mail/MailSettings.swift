@@ -13,9 +13,18 @@ import Foundation
 /// connection to a host other than the loopback.
 public struct MailSettings: Sendable, Equatable {
     public enum Security: String, Sendable, Equatable {
-        case none
-        case startTLS
-        case implicitTLS
+        case none = "smtp"
+        case startTLS = "smtp+starttls"
+        case implicitTLS = "smtps"
+
+        /// RFC 5321's relay port, RFC 6409's submission port, RFC 8314's implicit-TLS submission port.
+        var defaultPort: Int {
+            switch self {
+            case .none: 25
+            case .startTLS: 587
+            case .implicitTLS: 465
+            }
+        }
     }
 
     public var host: String
@@ -38,12 +47,11 @@ public struct MailSettings: Sendable, Equatable {
         guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
             throw Invalid(description: "the SMTP URL must look like smtp+starttls://user:password@host:587")
         }
-        switch scheme {
-        case "smtp": (security, port) = (.none, url.port ?? 25)
-        case "smtp+starttls": (security, port) = (.startTLS, url.port ?? 587)
-        case "smtps": (security, port) = (.implicitTLS, url.port ?? 465)
-        default: throw Invalid(description: "the SMTP URL's scheme must be smtp, smtp+starttls or smtps")
+        guard let security = Security(rawValue: scheme) else {
+            throw Invalid(description: "the SMTP URL's scheme must be smtp, smtp+starttls or smtps")
         }
+        self.security = security
+        port = url.port ?? security.defaultPort
         guard url.path.isEmpty || url.path == "/", url.query == nil, url.fragment == nil else {
             throw Invalid(description: "the SMTP URL names a server only: no path, query or fragment")
         }
@@ -61,8 +69,7 @@ public struct MailSettings: Sendable, Equatable {
 
     /// The URL as logs may show it: never the password.
     public var redacted: String {
-        let scheme = ["none": "smtp", "startTLS": "smtp+starttls", "implicitTLS": "smtps"][security.rawValue] ?? "smtp"
-        return "\(scheme)://\(username.map { "\($0):***@" } ?? "")\(host):\(port)"
+        "\(security.rawValue)://\(username.map { "\($0):***@" } ?? "")\(host):\(port)"
     }
 
     static func isLoopback(_ host: String) -> Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }

@@ -125,7 +125,7 @@ public final class DirectoryRuntime: Sendable {
     func assertionFromMemory(softwareID: String, organisationID: String, bearer secret: String) -> String? {
         let revision = currentRevision
         guard secret.utf8.count <= 256, let caller = callers.value(for: APIToken.hash(of: secret), at: revision),
-            (try? caller.require(.fetchAssertion(softwareID: softwareID), inOrganisation: organisationID)) != nil,
+            caller.may(.fetchAssertion(softwareID: softwareID), inOrganisation: organisationID),
             let prepared = preparedAssertions.value(for: "\(organisationID)/\(softwareID)", at: revision),
             let signer = signer.kept(at: revision)
         else { return nil }

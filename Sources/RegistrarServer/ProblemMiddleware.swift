@@ -16,7 +16,8 @@ struct ProblemMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            if let (problem, _) = Problem.from(error) {
+            let mapped = Problem.from(error)
+            if let (problem, _) = mapped {
                 refusals.record(
                     status: problem.status, method: request.method.rawValue, path: request.uri.path, detail: problem.detail,
                     remote: context.remoteAddress?.ipAddress)
@@ -43,7 +44,7 @@ struct ProblemMiddleware: RouterMiddleware {
                     for: error, otherwise: "invalid_client_metadata", refusedCredential: OAuthError.invalidClientMetadata,
                     logger: context.logger)
             }
-            guard var (problem, headers) = Problem.from(error) else {
+            guard var (problem, headers) = mapped else {
                 context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(path)"])
                 return Problem(
                     status: .internalServerError, code: "internal_error", detail: "the server could not complete the request",

@@ -117,6 +117,12 @@ public enum Caller: Sendable, Equatable {
         }
     }
 
+    /// Whether `require(action, inOrganisation:)` would let this caller through: what a page asks to
+    /// decide which forms to show.
+    public func may(_ action: Action, inOrganisation organisationID: String) -> Bool {
+        (try? require(action, inOrganisation: organisationID)) != nil
+    }
+
     /// Read access to an organisation (`require(.read, inOrganisation:)`).
     public func requireAccess(toOrganisation organisationID: String) throws {
         try require(.read, inOrganisation: organisationID)

@@ -37,13 +37,16 @@ struct CertificateExpiryNotices: Service {
     @discardableResult
     func sweep(at now: Date) async throws -> Int {
         var sent = 0
+        var everyone: [Person]?
         for stored in try await runtime.store.records(IssuedCertificate.self) where stored.record.status == .active {
             let certificate = stored.record
             guard let days = Self.threshold(notAfter: certificate.notAfter, at: now),
                 let (organisation, software) = try await runtime.directory.participant(ofSoftware: certificate.softwareID),
                 organisation.status.isPublished
             else { continue }
-            let recipients = try await technicalContacts(of: organisation)
+            // People are read once a sweep, and only when a notice is due.
+            if everyone == nil { everyone = try await runtime.people.people(for: .system) }
+            let recipients = Self.technicalContacts(of: organisation, among: everyone ?? [])
             guard !recipients.isEmpty, try await claim(certificate, days: days, at: now) else { continue }
             for address in recipients
             where await runtime.mail.expiryNotice(certificate, software: software, organisation: organisation, to: address, at: now)
@@ -56,9 +59,8 @@ struct CertificateExpiryNotices: Service {
     }
 
     /// Members whose role is technical contact, and the organisation's Technical contact address.
-    func technicalContacts(of organisation: Organisation) async throws -> [String] {
-        let members = try await runtime.people.people(inOrganisation: organisation.id, for: .system)
-            .filter { $0.status == .active && $0.role(in: organisation.id) == .technicalContact }.map(\.email)
+    static func technicalContacts(of organisation: Organisation, among people: [Person]) -> [String] {
+        let members = people.filter { $0.status == .active && $0.role(in: organisation.id) == .technicalContact }.map(\.email)
         let listed = organisation.contacts.filter { $0.type == "Technical" }.compactMap {
             $0.email.flatMap { try? EmailAddress.normalised($0) }
         }

@@ -21,7 +21,7 @@ enum PeopleConsoleRoutes {
             let person = try await runtime.people.person(me.id)
             var memberships: [MemberPages.Membership] = []
             for organisation in try await runtime.directory.organisations(for: caller) {
-                let managesPeople = (try? caller.require(.managePeople, inOrganisation: organisation.id)) != nil
+                let managesPeople = caller.may(.managePeople, inOrganisation: organisation.id)
                 memberships.append(
                     MemberPages.Membership(
                         organisation: organisation,
@@ -220,8 +220,8 @@ enum PeopleConsoleRoutes {
         -> Data
     {
         let organisation = try await runtime.directory.organisation(id, for: caller)
-        let managesPeople = (try? caller.require(.managePeople, inOrganisation: id)) != nil
-        let managesOrganisation = (try? caller.require(.manageOrganisation, inOrganisation: id)) != nil
+        let managesPeople = caller.may(.managePeople, inOrganisation: id)
+        let managesOrganisation = caller.may(.manageOrganisation, inOrganisation: id)
         let profile = runtime.configuration.profile
         let software = try await runtime.directory.softwareStatements(in: id, for: caller)
         let expiring = try await runtime.certificates.expiring(within: AttentionPanels.window, at: Date(), inOrganisation: id, for: caller)

@@ -95,7 +95,7 @@ enum ServerConsoleRoutes {
     private static func page(_ ids: ServerIDs, for caller: Caller, runtime: DirectoryRuntime, problem: String? = nil) async throws -> Data {
         let organisation = try await runtime.directory.organisation(ids.organisation, for: caller)
         let server = try await runtime.directory.authorisationServer(ids.server, in: ids.organisation, for: caller)
-        let editable = (try? caller.require(.manageOrganisation, inOrganisation: organisation.id)) != nil && organisation.status == .active
+        let editable = caller.may(.manageOrganisation, inOrganisation: organisation.id) && organisation.status == .active
         return ServerPages.page(
             server, of: organisation, editable: editable, signedInAs: caller.consoleName, directory: runtime.configuration.publicURL,
             problem: problem)

@@ -152,8 +152,8 @@ enum SoftwareConsoleRoutes {
                 softwareID: software.id, organisationID: organisation.id, for: caller),
             missingForAssertion: profile.claimSet.missingData(software: software, organisation: organisation),
             claimableRoles: claimable + software.roles.filter { !claimable.contains($0) },
-            managesSoftware: (try? caller.require(.manageSoftware(id: software.id), inOrganisation: organisation.id)) != nil,
-            fetchesAssertion: (try? caller.require(.fetchAssertion(softwareID: software.id), inOrganisation: organisation.id)) != nil,
+            managesSoftware: caller.may(.manageSoftware(id: software.id), inOrganisation: organisation.id),
+            fetchesAssertion: caller.may(.fetchAssertion(softwareID: software.id), inOrganisation: organisation.id),
             jwksURL: runtime.configuration.keystore.softwareJWKS(organisation.id, software.id))
         return SoftwarePages.page(view, signedInAs: caller.consoleName, directory: runtime.configuration.publicURL, problem: problem)
     }
